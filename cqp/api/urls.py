@@ -1,9 +1,18 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
+
+from . import views
 
 app_name = "api"
 
+router = SimpleRouter()
+router.register("certifications", views.CertificationViewSet, basename="certification")
+router.register("branches", views.BranchViewSet, basename="branch")
+router.register("certifiers", views.CertifierViewSet, basename="certifier")
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", views.LocalSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
 ]
