@@ -1,10 +1,9 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="www/home.html"), name="home"),
-    path("certifications/", TemplateView.as_view(template_name="www/home.html"), name="certification_list"),
-    path(
-        "certifications/<str:code>/", TemplateView.as_view(template_name="www/home.html"), name="certification_detail"
-    ),
+    path("", views.home, name="home"),
+    path("certifications/", views.certification_list, name="certification_list"),
+    path("certifications/<str:code>/", views.certification_detail, name="certification_detail"),
 ]

@@ -1,0 +1,42 @@
+"""Public catalogue pages: home, list with filters, fiche. Anonymous, read-only."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from . import selectors
+from .forms import CatalogueFilterForm
+
+
+@require_safe
+def home(request):
+    return render(
+        request,
+        "www/home.html",
+        {
+            "counts": selectors.catalogue_counts(),
+            "branches": selectors.branches_with_counts(limit=12),
+            "form": CatalogueFilterForm(),
+        },
+    )
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def certification_list(request):
+    form = CatalogueFilterForm(request.GET, branches=selectors.branch_choices())
+    page = selectors.catalogue_search(filters=form.filters(), page_number=request.GET.get("page"))
+    context = {"form": form, "page": page, "ignored": form.ignored()}
+    # htmx swaps the results region only; a history restore needs the whole page.
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "www/catalogue/_results.html", {**context, "oob": True})
+    return render(request, "www/catalogue/certification_list.html", context)
+
+
+@require_safe
+def certification_detail(request, code):
+    fiche = selectors.certification_fiche(code=code)
+    if fiche is None:
+        raise Http404(code)
+    return render(request, "www/catalogue/certification_detail.html", {"fiche": fiche, "c": fiche.certification})
