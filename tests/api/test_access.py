@@ -2,6 +2,7 @@
 
 import pytest
 from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from cqp.accounts.models import User
 
@@ -107,3 +108,11 @@ def test_other_authorization_schemes_are_left_alone(api, catalogue):
 
     assert response.status_code == 200
     assert not response.wsgi_request.user.is_authenticated
+
+
+def test_session_write_without_csrf_token_is_refused_first(catalogue):
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(User.objects.create_user(email="staff@cpne.example", password="un mot de passe solide"))
+
+    assert browser.get("/api/v1/certifications/RNCP37674/").status_code == 200
+    assert browser.delete("/api/v1/certifications/RNCP37674/").status_code == 403

@@ -285,3 +285,9 @@ def test_unknown_code_is_a_json_404(api, catalogue):
 
 def test_detail_ignores_list_filters(api, catalogue):
     assert api.get(f"{LIST}RS6117/", {"level": "abc"}).status_code == 200
+
+
+def test_browsable_api_renders_for_people(api, catalogue):
+    assert "CQPM Soudeur industriel" in api.get(LIST, HTTP_ACCEPT="text/html").content.decode()
+    assert "Souder en sécurité" in api.get(f"{LIST}RNCP37674/", HTTP_ACCEPT="text/html").content.decode()
+    assert api.get(LIST, {"level": "abc"}, HTTP_ACCEPT="text/html").status_code == 400
