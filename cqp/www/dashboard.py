@@ -1,11 +1,41 @@
+"""Mon espace: where a signed-in person starts, by role."""
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import render
 from django.urls import path
+
+from cqp.accounts.enums import Role
+from cqp.catalogue import staff
+
+CERTIFIERS_PER_PAGE = 50
 
 
 @login_required
 def dashboard(request):
-    return render(request, "www/dashboard.html")
+    user = request.user
+    context = {"roles": sorted({m.get_role_display() for m in user.memberships.all()})}
+    if user.is_superuser:
+        q = request.GET.get("q", "").strip()[:100]
+        certifiers = staff.staff_certifiers(user=user)
+        if q:
+            certifiers = certifiers.filter(Q(name__icontains=q) | Q(siret__startswith=q.replace(" ", "")))
+        context.update(
+            space="admin",
+            q=q,
+            certifiers=Paginator(certifiers, CERTIFIERS_PER_PAGE).get_page(request.GET.get("page")),
+        )
+    elif user.memberships.filter(role=Role.CERTIFIER_STAFF, certifier__isnull=False).exists():
+        context.update(
+            space="certifier",
+            certifiers=list(staff.staff_certifiers(user=user)),
+            certifications=staff.staff_certification_list(user=user)[:20],
+            certification_count=staff.staff_certification_list(user=user).count(),
+        )
+    else:
+        context["space"] = "other"
+    return render(request, "www/dashboard.html", context)
 
 
 urlpatterns = [path("espace/", dashboard, name="dashboard")]
