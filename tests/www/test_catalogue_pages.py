@@ -598,6 +598,16 @@ def test_fiche_long_texts_are_in_details(client, fiche):
     assert "<summary>Réglementation d'activités</summary>" not in html
 
 
+def test_fiche_long_assessment_methods_are_folded(client, fiche):
+    block = fiche.blocks.get(code="RNCP90001BC02")
+    block.assessment_methods = "Mise en situation professionnelle d'une durée de deux heures. " * 20
+    block.save()
+    html = client.get(fiche_url("RNCP90001")).content.decode()
+    assert "<summary>Modalités d'évaluation</summary>" in html
+    # The short one stays in view.
+    assert "<h4>Modalités d'évaluation</h4>" in html
+
+
 def test_fiche_whom_to_contact(client, fiche):
     response = client.get(fiche_url("RNCP90001"))
     html = response.content.decode()
@@ -639,7 +649,7 @@ def test_expired_fiche_says_so(client, catalogue):
     CertificationFactory(code="RNCP70001", title="CQP Chaudronnier", expired=True)
     page = text(client.get(fiche_url("RNCP70001")))
     assert "État Expirée" in page
-    assert "n'est plus enregistrée" in page
+    assert "n'est plus active au répertoire" in page
 
 
 def test_unknown_code_gives_a_french_404(client, catalogue):
