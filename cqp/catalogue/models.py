@@ -194,7 +194,8 @@ class Certification(models.Model):
         verbose_name_plural = _("certifications")
         ordering = ["title", "code"]
         indexes = [
-            models.Index(fields=["active", "title"]),
+            # Serves the default order of the catalogue list (-active, title, code).
+            models.Index(fields=["-active", "title", "code"], name="certification_list_order"),
             models.Index(fields=["kind", "active"]),
         ]
 

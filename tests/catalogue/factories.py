@@ -28,6 +28,7 @@ class CertificationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Certification
         django_get_or_create = ["code"]
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"RNCP{90000 + n}")
     registry = enums.Registry.RNCP
