@@ -121,14 +121,15 @@ def import_file(path, *, dry_run=False, stdout=None) -> ImportReport:
     file_name = path.name
     report = ImportReport(file=str(path), dry_run=dry_run)
     started = time.monotonic()
+    run = ImportRun.objects.create(file_name=str(path)[:500], file_format="")
+    report.import_run_id = run.pk
     try:
         report.file_format = detect_format(path, file_name)
     except RegistryImportError as error:
         report.error = error.text()
+        _close(run, report, ImportRun.Status.FAILED, error.text())
         error.reports = [report]
         raise
-    run = ImportRun.objects.create(file_name=str(path)[:500], file_format=report.file_format)
-    report.import_run_id = run.pk
     progress = _progress(path, report.file_format, stdout)
     reader_class = XmlFicheReader if report.file_format == "XML" else CsvZipFicheReader
     reader = reader_class(path, file_name=file_name, on_progress=progress.update if progress else None)
@@ -154,10 +155,12 @@ def import_file(path, *, dry_run=False, stdout=None) -> ImportReport:
     except _DryRunRollback:
         pass
     except RegistryImportError as error:
-        report.error = error.text()
-        report.seconds = time.monotonic() - started
-        _close(run, report, ImportRun.Status.FAILED, error.text())
+        _failed(run, report, started, error.text())
         error.reports = [report]
+        raise
+    except Exception as error:
+        # Not the file's fault: still recorded, then raised as it is.
+        _failed(run, report, started, f"Erreur interne / internal error: {error!r}")
         raise
     finally:
         if progress:
@@ -167,9 +170,19 @@ def import_file(path, *, dry_run=False, stdout=None) -> ImportReport:
     return report
 
 
+def _failed(run, report, started, message):
+    # Nothing was written: the figures of the rolled-back batches would mislead.
+    report.error = message
+    report.seconds = time.monotonic() - started
+    report.created = report.updated = report.unchanged = report.no_longer_present = 0
+    report.no_longer_present_codes = []
+    _close(run, report, ImportRun.Status.FAILED, message)
+
+
 def _close(run, report, status, message):
     registry = report.registry if len(report.registry) <= 4 else ""
     ImportRun.objects.filter(pk=run.pk).update(
+        file_format=report.file_format,
         status=status,
         finished_at=timezone.now(),
         registry=registry,

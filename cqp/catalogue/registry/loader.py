@@ -95,6 +95,7 @@ class Loader:
         self._loaded = False
         self._certifier_by_siret = {}
         self._certifier_by_name = {}  # certifiers without SIRET first, then any
+        self._inactive_certifiers = set()
         self._refs = {}
         self._agreement_branch = {}
 
@@ -105,7 +106,9 @@ class Loader:
             return
         self._loaded = True
         named = {}
-        for pk, siret, name in Certifier.objects.order_by("pk").values_list("pk", "siret", "name"):
+        for pk, siret, name, active in Certifier.objects.order_by("pk").values_list("pk", "siret", "name", "active"):
+            if not active:
+                self._inactive_certifiers.add(pk)
             if siret:
                 self._certifier_by_siret[siret] = pk
             key = _name_key(name)
@@ -191,7 +194,7 @@ class Loader:
                                 active=certifier.active is not False,
                             ),
                         )
-                    elif certifier.active:
+                    elif certifier.active and self._certifier_by_siret[certifier.siret] in self._inactive_certifiers:
                         activated.add(self._certifier_by_siret[certifier.siret])
                 elif _name_key(certifier.name) not in self._certifier_by_name:
                     to_create.setdefault(
@@ -201,6 +204,8 @@ class Loader:
         if to_create:
             created = Certifier.objects.bulk_create(list(to_create.values()))
             for (kind, key), certifier in zip(to_create, created, strict=True):
+                if not certifier.active:
+                    self._inactive_certifiers.add(certifier.pk)
                 if kind == "siret":
                     self._certifier_by_siret[key] = certifier.pk
                 self._certifier_by_name.setdefault(_name_key(certifier.name), certifier.pk)
@@ -209,6 +214,7 @@ class Loader:
         if activated:
             # A certifier active on any fiche is active; the importer never deactivates one.
             Certifier.objects.filter(pk__in=activated, active=False).update(active=True)
+            self._inactive_certifiers -= activated
         ids = {}
         for record in records:
             for certifier in record.certifiers or ():

@@ -179,6 +179,7 @@ class XmlFicheReader:
         version = None
         last_code = None
         with open(self.path, "rb") as raw:
+            etree.clear_error_log()  # so that the log holds this file's errors only
             context = etree.iterparse(
                 _CountingFile(raw, self.on_progress),
                 events=("end",),
@@ -228,11 +229,16 @@ class XmlFicheReader:
                     yield record
             except etree.XMLSyntaxError as error:
                 line, column = error.position if error.position else (None, None)
+                message = error.msg
+                # Without entity resolution lxml's message may be generic; the parser's log has the cause.
+                fatal = error.error_log.filter_from_fatals()
+                if fatal:
+                    line, column, message = fatal[0].line, fatal[0].column, fatal[0].message
                 after = f" (après la fiche {last_code})" if last_code else ""
                 after_en = f" (after fiche {last_code})" if last_code else ""
                 raise self.refuse(
-                    f"XML mal formé ou tronqué{after} : {error.msg}.",
-                    f"malformed or truncated XML{after_en}: {error.msg}.",
+                    f"XML mal formé ou tronqué{after} : {message}.",
+                    f"malformed or truncated XML{after_en}: {message}.",
                     line=line,
                     column=column,
                 ) from None
