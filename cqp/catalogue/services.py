@@ -24,7 +24,16 @@ from django.utils.translation import gettext as _
 from cqp.core.models import AuditEvent
 
 from . import enums, rights
-from .models import Block, BlockEquivalence, Branch, Certification, Certifier, Competency, EvaluationCriterion
+from .models import (
+    Block,
+    BlockEquivalence,
+    Branch,
+    Certification,
+    CertificationLineage,
+    Certifier,
+    Competency,
+    EvaluationCriterion,
+)
 from .permissions import can_act_for_certifier, certifications_editable_by
 from .search import certification_search_text
 
@@ -312,13 +321,18 @@ def certification_create(
     code: str | None = None,
     level: int | None = None,
     branches: Iterable[Branch] = (),
+    co_certifiers: Iterable[Certifier] = (),
     access_routes: Iterable[str] = (),
     active: bool = True,
     registration_end=None,
     reason: str = "",
     **texts,
 ) -> Certification:
-    """A certification created on the platform by its certifier, registered in RNCP, RS or nowhere."""
+    """A certification created on the platform by its certifier, registered in RNCP, RS or nowhere.
+
+    `co_certifiers` are the other bodies that create it jointly (the branches of a CQPI): their
+    staff may edit it too.
+    """
     if not can_act_for_certifier(by, certifier):
         raise PermissionDenied(_("Vous ne pouvez créer une certification que pour votre propre certificateur."))
     unknown = set(texts) - set(TEXT_FIELDS)
@@ -361,12 +375,15 @@ def certification_create(
                 certification.pk = None
                 if attempt == 4:
                     raise
-    certification.certifiers.add(certifier)
+    co_certifiers = [c for c in co_certifiers if c.pk != certifier.pk]
+    certification.certifiers.add(certifier, *co_certifiers)
     if branches:
         certification.branches.set(branches)
     _refresh_search_text(certification)
     after = _certification_snapshot(certification)
     after["certifier"] = certifier.name
+    if co_certifiers:
+        after["co_certifiers"] = [c.name for c in co_certifiers]
     after["branches"] = sorted(b.slug for b in branches)
     _audit(by=by, certification=certification, action="certification.create", after=after, reason=reason)
     return certification
@@ -437,6 +454,23 @@ def certification_set_branches(
         reason=reason,
     )
     return certification
+
+
+@transaction.atomic
+def lineage_create(*, old: Certification, new: Certification, by, reason: str = "") -> CertificationLineage:
+    """Declare that `new` replaces `old`: a new version or a new registration of the same certification."""
+    _ensure_can_edit(by, new)
+    if old.pk == new.pk:
+        raise ValidationError(
+            _("Une certification ne peut pas se remplacer elle-même : choisissez l'ancienne version.")
+        )
+    if CertificationLineage.objects.filter(old_code=old.code, new_code=new.code).exists():
+        raise ValidationError(_("%(new)s remplace déjà %(old)s.") % {"new": new.code, "old": old.code})
+    _lock(new)
+    lineage = CertificationLineage.objects.create(old_code=old.code, new_code=new.code)
+    _audit(by=by, certification=new, action="lineage.create", after={"replaces": old.code}, reason=reason)
+    _audit(by=by, certification=old, action="lineage.create", after={"replaced_by": new.code}, reason=reason)
+    return lineage
 
 
 # --------------------------------------------------------------------------- blocks

@@ -115,6 +115,7 @@ ACTION_LABELS = {
     "certification.create": _("Création de la certification"),
     "certification.update": _("Modification des informations"),
     "certification.set_branches": _("Branches modifiées"),
+    "lineage.create": _("Filiation déclarée"),
     "block.create": _("Bloc ajouté"),
     "block.update": _("Bloc modifié"),
     "block.delete": _("Bloc supprimé"),
@@ -143,6 +144,7 @@ FIELD_LABELS = {
     "entry_prerequisites": _("prérequis à l'entrée en formation"),
     "validation_prerequisites": _("prérequis à la validation"),
     "certifier": _("certificateur"),
+    "co_certifiers": _("autres certificateurs"),
     "branches": _("branches"),
     "block": _("bloc"),
     "position": _("rang"),
@@ -154,6 +156,8 @@ FIELD_LABELS = {
     "order": _("ordre des blocs"),
     "target_certification": _("certification cible"),
     "target_block": _("bloc cible"),
+    "replaces": _("remplace"),
+    "replaced_by": _("remplacée par"),
 }
 
 

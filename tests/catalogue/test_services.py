@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from cqp.accounts.enums import Role
 from cqp.accounts.models import Membership, User
 from cqp.catalogue import enums, services
-from cqp.catalogue.models import Block, BlockEquivalence, Certification, EvaluationCriterion
+from cqp.catalogue.models import Block, BlockEquivalence, Certification, CertificationLineage, EvaluationCriterion
 from cqp.catalogue.permissions import certifications_editable_by
 from cqp.core.models import AuditEvent
 from tests.catalogue.factories import BlockFactory, BranchFactory, CertificationFactory, CertifierFactory
@@ -443,3 +443,21 @@ def test_registry_correspondences_cannot_be_withdrawn(alice, uimm):
     with pytest.raises(ValidationError):
         services.equivalence_delete(equivalence=equivalence, by=alice)
     assert BlockEquivalence.objects.filter(pk=equivalence.pk).exists()
+
+
+# --------------------------------------------------------------------------- lineage
+
+
+def test_a_new_version_replaces_the_old_one_and_both_trails_say_so(alice, uimm):
+    old = create(alice, uimm, registry="RNCP", code="RNCP38116", level=3, active=False)
+    new = create(alice, uimm, registry="RNCP", code="RNCP41789", level=3)
+    services.lineage_create(old=old, new=new, by=alice)
+    assert CertificationLineage.objects.filter(old_code="RNCP38116", new_code="RNCP41789").exists()
+    assert trail(new)[-1].after == {"replaces": "RNCP38116"}
+    assert trail(old)[-1].after == {"replaced_by": "RNCP41789"}
+    before = snapshot()
+    for args, words in (({"old": old, "new": new}, "remplace déjà"), ({"old": new, "new": new}, "elle-même")):
+        with pytest.raises(ValidationError) as error:
+            services.lineage_create(by=alice, **args)
+        assert words in error.value.messages[0]
+    assert snapshot() == before
