@@ -161,18 +161,29 @@ FIELD_LABELS = {
 }
 
 
-def _show(value) -> str:
-    if value is None or value == "" or value == []:
+_VALUE_LABELS = {
+    "registry": dict(enums.Registry.choices),
+    "kind": {**dict(enums.CertificationKind.choices), **dict(enums.EquivalenceKind.choices)},
+    "access_routes": dict(enums.AccessRoute.choices),
+}
+
+
+def _empty(value) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _show(value, key="") -> str:
+    """A recorded value as people read it: labels rather than codes, long texts cut."""
+    if _empty(value):
         return "—"
     if value is True:
         return str(_("oui"))
     if value is False:
         return str(_("non"))
+    labels = _VALUE_LABELS.get(key, {})
     if isinstance(value, list):
-        return " ; ".join(str(v) for v in value)
-    if value in enums.EquivalenceKind.values:
-        return str(enums.EquivalenceKind(value).label)
-    text = str(value)
+        return " ; ".join(str(labels.get(v, v)) for v in value)
+    text = str(labels.get(value, value))
     return text if len(text) <= 300 else text[:297] + "…"
 
 
@@ -199,11 +210,14 @@ def audit_trail(*, certification: Certification, limit: int = 100) -> list[Trail
     for event in events:
         before, after = event.before or {}, event.after or {}
         keys = list(dict.fromkeys([*before, *after]))
+        if event.before is None or event.after is None:
+            # A creation or a deletion: what it held, without the empty fields.
+            keys = [k for k in keys if not _empty(before.get(k, after.get(k)))]
         changes = [
             TrailChange(
                 label=str(FIELD_LABELS.get(key, key)),
-                before=_show(before.get(key)) if event.before is not None else "",
-                after=_show(after.get(key)) if event.after is not None else "",
+                before=_show(before.get(key), key) if event.before is not None else "",
+                after=_show(after.get(key), key) if event.after is not None else "",
             )
             for key in keys
         ]
