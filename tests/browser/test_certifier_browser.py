@@ -75,7 +75,7 @@ def test_staff_builds_an_unregistered_cqp_and_finds_it_in_the_catalogue(page, ax
     assert "Obligatoire" in rows.nth(0).inner_text()
     assert "Facultatif" in rows.nth(1).inner_text()
     # The inline add gave the keyboard focus back to the emptied field.
-    assert page.evaluate("document.activeElement.name") == "text"
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'text'")
 
     certification = Certification.objects.get(code="CQP-00001")
     assert [(c.text, c.mandatory) for c in certification.blocks.order_by("position")[0].criteria.all()] == [
@@ -93,3 +93,77 @@ def test_staff_builds_an_unregistered_cqp_and_finds_it_in_the_catalogue(page, ax
     content = page.locator("main").inner_text()
     assert "Préparer la découpe" in content and "Conduire et contrôler la découpe" in content
     axe(page, "certifier-public-fiche")
+
+
+def sign_in(page, email):
+    page.goto("/compte/connexion/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/espace/")
+
+
+def test_every_other_certifier_page_is_accessible(page, axe, staff_member):
+    from django.urls import reverse
+
+    from cqp.catalogue import services
+    from tests.catalogue.factories import BlockFactory, BranchFactory, CertificationFactory
+
+    uimm = staff_member.memberships.get().certifier
+    BranchFactory(slug="metallurgie", name="Métallurgie")
+    cqp = services.certification_create(by=staff_member, certifier=uimm, title="CQPM Régleur", kind="CQPM")
+    block = services.block_create(certification=cqp, by=staff_member, title="Régler", competencies=["Monter l'outil"])
+    criterion = services.criterion_create(block=block, by=staff_member, text="Réglage conforme")
+    other = BlockFactory(certification=CertificationFactory(code="RNCP36086"), code="RNCP36086BC01")
+    equivalence = services.equivalence_create(block=block, target_block=other, by=staff_member)
+    fiche = CertificationFactory(code="RS6117", registry="RS", source="REGISTRY", title="CQP Tourier", level=None)
+    fiche.certifiers.add(uimm)
+
+    sign_in(page, "claire.lambert@uimm.example")
+    code = cqp.code
+    pages = {
+        "certifier-list": reverse("www:certifier_certification_list"),
+        "certifier-update": reverse("www:certifier_certification_update", args=[code]),
+        "certifier-branches": reverse("www:certifier_certification_branches", args=[code]),
+        "certifier-block-create": reverse("www:certifier_block_create", args=[code]),
+        "certifier-block-update": reverse("www:certifier_block_update", args=[code, block.pk]),
+        "certifier-block-delete": reverse("www:certifier_block_delete", args=[code, block.pk]),
+        "certifier-criterion-create": reverse("www:certifier_criterion_create", args=[code, block.pk]),
+        "certifier-criterion-update": reverse("www:certifier_criterion_update", args=[code, criterion.pk]),
+        "certifier-criterion-delete": reverse("www:certifier_criterion_delete", args=[code, criterion.pk]),
+        "certifier-equivalence-search": reverse("www:certifier_equivalence_create", args=[code, block.pk])
+        + "?code=RNCP36086",
+        "certifier-equivalence-delete": reverse("www:certifier_equivalence_delete", args=[code, equivalence.pk]),
+        "certifier-registry-fiche": reverse("www:certifier_certification_edit", args=["RS6117"]),
+        "certifier-registry-read-only": reverse("www:certifier_certification_update", args=["RS6117"]),
+    }
+    for name, url in pages.items():
+        response = page.goto(url)
+        assert response.status == 200, url
+        axe(page, name)
+
+    # A form sent with mistakes: the errors are announced and tied to their fields.
+    page.goto(pages["certifier-update"])
+    page.locator("#id_title").fill("")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("alert").wait_for()
+    assert page.locator("#id_title").get_attribute("aria-invalid") == "true"
+    axe(page, "certifier-update-errors")
+
+
+def test_dashboards_of_the_admin_and_of_other_roles_are_accessible(page, axe, staff_member):
+    User.objects.create_superuser("admin@cqp.example", PASSWORD)
+    candidate = User.objects.create_user("candidat@cqp.example", PASSWORD)
+    Membership.objects.create(user=candidate, role=Role.CANDIDATE)
+
+    sign_in(page, "admin@cqp.example")
+    assert page.get_by_role("link", name="Ouvrir l'administration").is_visible()
+    axe(page, "dashboard-admin")
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    sign_in(page, "candidat@cqp.example")
+    assert "ouvrira prochainement" in page.locator("main").inner_text()
+    axe(page, "dashboard-other")
+    response = page.goto("/espace/certifications/")
+    assert response.status == 403
+    axe(page, "certifier-not-staff")

@@ -136,6 +136,10 @@ class CertificationUpdateForm(_TextsMixin):
         help_text=_("Facultatif ; il figure dans l'historique."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields([name for name in self.fields if name != "reason"] + ["reason"])
+
 
 class BranchesForm(forms.Form):
     branches = forms.ModelMultipleChoiceField(
