@@ -5,6 +5,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -108,6 +109,15 @@ def detect_format(path, file_name) -> str:
     )
 
 
+def _forget_queries():
+    """With DEBUG on, Django keeps the SQL of the last 9,000 queries: big bulk inserts would fill memory.
+
+    Left alone when a test captures queries (force_debug_cursor).
+    """
+    if settings.DEBUG and not connection.force_debug_cursor:
+        connection.queries_log.clear()
+
+
 def _tune_sqlite():
     # The import is one long transaction: a larger page cache spares re-reading index pages.
     if connection.vendor == "sqlite":
@@ -138,6 +148,7 @@ def import_file(path, *, dry_run=False, stdout=None) -> ImportReport:
             _tune_sqlite()
             loader = Loader(run=run, report=report)
             for batch in batched(reader, BATCH_SIZE):
+                _forget_queries()
                 try:
                     loader.load_batch(batch)
                 except DatabaseError as error:

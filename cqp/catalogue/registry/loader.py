@@ -11,6 +11,7 @@ collective agreement). Each batch costs a fixed number of queries, whatever its 
 from collections import defaultdict
 from itertools import islice
 
+from django.db import connection
 from django.db.models import CharField, Exists, OuterRef, Subquery
 from django.utils import timezone
 
@@ -49,6 +50,42 @@ def _chunks(values, size=IN_CHUNK):
     values = list(values)
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def insert_rows(model, columns, rows):
+    """Plain INSERTs for rows nobody needs the keys of: the ORM's per-object work is most of the cost.
+
+    SQLite reuses one prepared statement (executemany), PostgreSQL gets COPY, any other database
+    multi-row VALUES.
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(model._meta.get_field(column).column) for column in columns)
+    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES {row_sql}", rows)  # noqa: S608
+            return
+        if connection.vendor == "postgresql":
+            # COPY is PostgreSQL's bulk path; the rows are the same, the cost a fraction.
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # noqa: S608
+                for row in rows:
+                    copy.write_row(row)
+            return
+        per_statement = max(1, 60_000 // len(columns))  # PostgreSQL allows 65,535 parameters
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            values = ", ".join([row_sql] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {values}",  # noqa: S608
+                [value for row in chunk for value in row],
+            )
+
+
+def _date(value):
+    return connection.ops.adapt_datefield_value(value)
 
 
 def _max_lengths(model):
@@ -397,13 +434,10 @@ class Loader:
                 if tuple(current.get(block.pk, ())) == tuple(texts):
                     continue
                 replace.append(block.pk)
-            rows.extend(
-                Competency(block_id=block.pk, position=position, text=text)
-                for position, text in enumerate(texts, start=1)
-            )
+            rows.extend((block.pk, position, text) for position, text in enumerate(texts, start=1))
         for chunk in _chunks(replace):
             Competency.objects.filter(block_id__in=chunk).delete()
-        Competency.objects.bulk_create(rows)
+        insert_rows(Competency, ["block", "position", "text"], rows)
 
     # Many-to-many ---------------------------------------------------------------------------
 
@@ -434,10 +468,10 @@ class Loader:
                             for target in targets
                             if target in self._agreement_branch
                         ]
-                rows += [through(certification_id=pk, **{target_column: target}) for target in sorted(targets)]
+                rows += [(pk, target) for target in sorted(targets)]
             for chunk in _chunks(old_pks):
                 through.objects.filter(certification_id__in=chunk).delete()
-            through.objects.bulk_create(rows)
+            insert_rows(through, ["certification", target_column.removesuffix("_id")], rows)
         if branch_rows:
             # Add-only: branches chosen on the platform are never removed.
             through = Certification.branches.through
@@ -473,14 +507,14 @@ class Loader:
                         to_update.append(partner)
                     continue
                 to_create.append(
-                    Partner(
-                        certification_id=pk,
-                        siret=item.siret,
-                        name=name,
-                        habilitation=habilitation,
-                        active=item.active is not False,
-                        active_since=item.active_since,
-                        state_changed_on=item.state_changed_on,
+                    (
+                        pk,
+                        item.siret,
+                        name,
+                        habilitation,
+                        item.active is not False,
+                        _date(item.active_since),
+                        _date(item.state_changed_on),
                     )
                 )
             to_delete += [partner.pk for partners in existing.values() for partner in partners]
@@ -488,7 +522,11 @@ class Loader:
             Partner.objects.filter(pk__in=chunk).delete()
         if to_update:
             Partner.objects.bulk_update(to_update, ["active", "active_since", "state_changed_on"])
-        Partner.objects.bulk_create(to_create)
+        insert_rows(
+            Partner,
+            ["certification", "siret", "name", "habilitation", "active", "active_since", "state_changed_on"],
+            to_create,
+        )
 
     def _write_statistics(self, written):
         given = [(pk, record, new) for pk, record, new in written if record.statistics is not None]
@@ -504,7 +542,7 @@ class Loader:
                 values = {name: getattr(item, name) for name in names}
                 statistic = current.get((pk, item.year))
                 if statistic is None:
-                    to_create.append(YearStatistic(certification_id=pk, year=item.year, **values))
+                    to_create.append((pk, item.year, *values.values()))
                 elif any(getattr(statistic, name) != value for name, value in values.items()):
                     for name, value in values.items():
                         setattr(statistic, name, value)
@@ -514,7 +552,7 @@ class Loader:
             YearStatistic.objects.filter(pk__in=chunk).delete()
         if to_update:
             YearStatistic.objects.bulk_update(to_update, names)
-        YearStatistic.objects.bulk_create(to_create)
+        insert_rows(YearStatistic, ["certification", "year", *names], to_create)
 
     # Lineage and equivalences ---------------------------------------------------------------
 
@@ -556,17 +594,7 @@ class Loader:
             for key, target_block in wanted.items():
                 equivalence = current.get(key)
                 if equivalence is None:
-                    to_create.append(
-                        BlockEquivalence(
-                            certification_id=pk,
-                            block_id=key[0],
-                            target_certification_code=key[1],
-                            target_block_code=key[2],
-                            target_block_id=target_block,
-                            kind=enums.EquivalenceKind.EQUIVALENT,
-                            source=REGISTRY,
-                        )
-                    )
+                    to_create.append((pk, *key, target_block, enums.EquivalenceKind.EQUIVALENT.value, REGISTRY.value))
                 elif equivalence.source == REGISTRY and target_block and equivalence.target_block_id != target_block:
                     equivalence.target_block_id = target_block
                     to_update.append(equivalence)
@@ -576,7 +604,19 @@ class Loader:
             BlockEquivalence.objects.filter(pk__in=chunk).delete()
         if to_update:
             BlockEquivalence.objects.bulk_update(to_update, ["target_block"])
-        BlockEquivalence.objects.bulk_create(to_create)
+        insert_rows(
+            BlockEquivalence,
+            [
+                "certification",
+                "block",
+                "target_certification_code",
+                "target_block_code",
+                "target_block",
+                "kind",
+                "source",
+            ],
+            to_create,
+        )
 
     # Search text of updated certifications, from the rows now in the database ------------------
 
