@@ -2,6 +2,7 @@
 
 import codecs
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from cqp.catalogue.models import ImportRun
 
-from .csv_reader import CsvZipFicheReader
+from .csv_reader import MAX_MEMBER_SIZE, MAX_RATIO, CsvZipFicheReader
 from .errors import RegistryImportError
 from .loader import BATCH_SIZE, Loader, batched
 from .xml_reader import XmlFicheReader
@@ -76,8 +77,12 @@ class _DryRunRollback(Exception):
     pass
 
 
-def detect_format(path, file_name) -> str:
-    """By content, not by name: a zip is the CSV export, text starting with `<` is the XML flow."""
+def detect_format(path, file_name) -> tuple[str, str | None]:
+    """By content, not by name: (format, XML member of a zip or None).
+
+    A zip is the CSV export, unless it holds one XML file and no CSV (data.gouv.fr distributes the
+    XML flow zipped); a text starting with `<` is the XML flow.
+    """
     try:
         with open(path, "rb") as handle:
             head = handle.read(4096)
@@ -90,16 +95,16 @@ def detect_format(path, file_name) -> str:
     if not head:
         raise RegistryImportError(file_name, "le fichier est vide.", "the file is empty.")
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
-        return "CSV"
+        return "CSV", _xml_member(path, file_name)
     text = head
     for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         if text.startswith(bom):
             if bom != codecs.BOM_UTF8:
-                return "XML"
+                return "XML", None
             text = text[len(bom) :]
             break
     if text.lstrip().startswith(b"<"):
-        return "XML"
+        return "XML", None
     raise RegistryImportError(
         file_name,
         "format non reconnu : ni export XML (v4.1) ni archive zip de l'export CSV de France compétences.",
@@ -107,6 +112,30 @@ def detect_format(path, file_name) -> str:
         where_fr="début du fichier",
         where_en="start of the file",
     )
+
+
+def _xml_member(path, file_name) -> str | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = [info for info in archive.infolist() if not info.is_dir()]
+    except (zipfile.BadZipFile, OSError):
+        return None  # the CSV reader says what is wrong with the archive
+    xml = [info for info in infos if info.filename.lower().endswith(".xml")]
+    if len(xml) != 1 or any(info.filename.lower().endswith(".csv") for info in infos):
+        return None
+    info = xml[0]
+    if info.file_size > MAX_MEMBER_SIZE or (
+        info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 10_000_000
+    ):
+        raise RegistryImportError(
+            file_name,
+            f"taille décompressée déclarée absurde ({info.file_size} octets) : archive refusée "
+            "(protection contre les bombes zip).",
+            f"absurd declared uncompressed size ({info.file_size} bytes): archive refused (zip bomb guard).",
+            where_fr=f"fichier {info.filename}",
+            where_en=f"member {info.filename}",
+        )
+    return info.filename
 
 
 def _forget_queries():
@@ -134,15 +163,20 @@ def import_file(path, *, dry_run=False, stdout=None) -> ImportReport:
     run = ImportRun.objects.create(file_name=str(path)[:500], file_format="")
     report.import_run_id = run.pk
     try:
-        report.file_format = detect_format(path, file_name)
+        report.file_format, member = detect_format(path, file_name)
+        if member:
+            report.file_format = "XML"
     except RegistryImportError as error:
         report.error = error.text()
         _close(run, report, ImportRun.Status.FAILED, error.text())
         error.reports = [report]
         raise
-    progress = _progress(path, report.file_format, stdout)
-    reader_class = XmlFicheReader if report.file_format == "XML" else CsvZipFicheReader
-    reader = reader_class(path, file_name=file_name, on_progress=progress.update if progress else None)
+    progress = _progress(path, report.file_format, member, stdout)
+    on_progress = progress.update if progress else None
+    if report.file_format == "XML":
+        reader = XmlFicheReader(path, file_name=file_name, on_progress=on_progress, member=member)
+    else:
+        reader = CsvZipFicheReader(path, file_name=file_name, on_progress=on_progress)
     try:
         with transaction.atomic():
             _tune_sqlite()
@@ -205,7 +239,7 @@ def _close(run, report, status, message):
     )
 
 
-def _progress(path, file_format, stdout):
+def _progress(path, file_format, member, stdout):
     """A progress bar on a terminal only."""
     isatty = getattr(stdout, "isatty", None)
     if stdout is None or not callable(isatty) or not isatty():
@@ -213,7 +247,12 @@ def _progress(path, file_format, stdout):
     from tqdm import tqdm
 
     if file_format == "XML":
-        return tqdm(total=path.stat().st_size, unit="o", unit_scale=True, desc=path.name, file=stdout, leave=False)
+        if member:
+            with zipfile.ZipFile(path) as archive:
+                total = archive.getinfo(member).file_size
+        else:
+            total = path.stat().st_size
+        return tqdm(total=total, unit="o", unit_scale=True, desc=path.name, file=stdout, leave=False)
     return tqdm(unit=" fiches", desc=path.name, file=stdout, leave=False)
 
 

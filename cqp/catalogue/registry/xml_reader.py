@@ -6,7 +6,10 @@ never touches the network, and a DOCTYPE is refused before parsing starts.
 """
 
 import codecs
+import contextlib
 import re
+import zipfile
+import zlib
 
 from lxml import etree
 
@@ -96,10 +99,8 @@ class _CountingFile:
         return data
 
 
-def check_prolog(path, file_name):
+def check_prolog(head: bytes, file_name):
     """Refuse a DOCTYPE (external entities, entity expansion) and a root other than FICHES, before parsing."""
-    with open(path, "rb") as handle:
-        head = handle.read(PROLOG_LIMIT)
     if head.startswith(codecs.BOM_UTF8):
         text = head[len(codecs.BOM_UTF8) :].decode("utf-8", "replace")
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -161,11 +162,21 @@ class XmlFicheReader:
 
     file_format = "XML"
 
-    def __init__(self, path, *, file_name, on_progress=None):
+    def __init__(self, path, *, file_name, on_progress=None, member=None):
         self.path = path
-        self.file_name = file_name
+        self.member = member  # the XML file inside a zip, as data.gouv.fr distributes it
+        self.file_name = f"{file_name} ({member})" if member else file_name
         self.on_progress = on_progress
         self.count = 0
+
+    @contextlib.contextmanager
+    def _open(self):
+        if self.member is None:
+            with open(self.path, "rb") as raw:
+                yield raw
+            return
+        with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as raw:
+            yield raw
 
     def refuse(self, message_fr, message_en, *, line=None, column=None, fiche=None):
         where_fr, where_en = at_line(line, column)
@@ -175,10 +186,19 @@ class XmlFicheReader:
         return RegistryImportError(self.file_name, message_fr, message_en, where_fr=where_fr, where_en=where_en)
 
     def __iter__(self):
-        check_prolog(self.path, self.file_name)
+        try:
+            yield from self._fiches()
+        except (zipfile.BadZipFile, EOFError, zlib.error) as error:
+            raise self.refuse(
+                f"archive zip illisible ou tronquée ({error}).", f"unreadable or truncated zip archive ({error})."
+            ) from None
+
+    def _fiches(self):
+        with self._open() as raw:
+            check_prolog(raw.read(PROLOG_LIMIT), self.file_name)
         version = None
         last_code = None
-        with open(self.path, "rb") as raw:
+        with self._open() as raw:
             etree.clear_error_log()  # so that the log holds this file's errors only
             context = etree.iterparse(
                 _CountingFile(raw, self.on_progress),

@@ -111,8 +111,8 @@ def assert_refused(path, fragments, catalogue):
     with pytest.raises(RegistryImportError) as caught:
         import_files([path])
     message = str(caught.value)
-    assert f"Fichier refusé « {path.name} »" in message
-    assert f'File refused "{path.name}"' in message
+    assert f"Fichier refusé « {path.name}" in message
+    assert f'File refused "{path.name}' in message
     assert "Le catalogue n'a pas été modifié" in message
     assert "The catalogue was not changed" in message
     for fragment in fragments:
@@ -259,3 +259,24 @@ def test_warnings_do_not_refuse_a_file(tmp_path, load):
     certification = Certification.objects.get(code="RNCP99001")
     assert certification.registration_end is None
     assert list(certification.certifiers.values_list("siret", "name")) == [(None, "CPNE Essai")]
+
+
+def test_truncated_xml_inside_a_zip(tmp_path, sample, catalogue):
+    data = sample(RNCP_SAMPLE).read_bytes()
+    path = tmp_path / "export-fiches-rncp.zip"
+    path.write_bytes(zip_of({"export_fiches_RNCP_V4_1.xml": data[: len(data) // 2]}))
+    assert_refused(
+        path, ["export-fiches-rncp.zip (export_fiches_RNCP_V4_1.xml)", "XML mal formé ou tronqué"], catalogue
+    )
+
+
+def test_hostile_xml_inside_a_zip(tmp_path, catalogue):
+    path = tmp_path / "export-fiches-rs.zip"
+    path.write_bytes(zip_of({"export_fiches_RS_V4_1.xml": XXE}))
+    assert_refused(path, ["DOCTYPE"], catalogue)
+
+
+def test_xml_bomb_inside_a_zip(tmp_path, catalogue):
+    path = tmp_path / "export-fiches-rncp.zip"
+    path.write_bytes(zip_of({"export_fiches_RNCP_V4_1.xml": b"<FICHES>" + b" " * 30_000_000 + b"</FICHES>"}))
+    assert_refused(path, ["taille décompressée déclarée absurde", "zip bomb guard"], catalogue)

@@ -2,6 +2,7 @@
 
 import datetime
 import filecmp
+import zipfile
 
 import pytest
 
@@ -353,3 +354,14 @@ def test_every_real_file_together(load, registry_dir):
     # RS5000 is in the 2024 CSV and in the 2026 XML: the later file imported wins.
     assert Certification.objects.get(code="RS5000").active is False
     assert not BlockEquivalence.objects.exclude(source=enums.Source.REGISTRY).exists()
+
+
+def test_xml_export_zipped_as_data_gouv_distributes_it(load, registry_dir, tmp_path):
+    path = tmp_path / "export-fiches-rncp-v4-1-2026-08-16.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(registry_dir / RNCP_SAMPLE, "export_fiches_RNCP_V4_1_2026-08-16.xml")
+    [report] = load(path)
+    assert (report.file_format, report.registry, report.created) == ("XML", "RNCP", 6)
+    assert Certification.objects.get(code="RNCP37674").partners.count() == 471
+    [again] = load(registry_dir / RNCP_SAMPLE)
+    assert again.unchanged == 6
