@@ -222,21 +222,21 @@ class Loader:
         for record in records:
             for certifier in record.certifiers or ():
                 if certifier.siret:
-                    if certifier.siret not in self._certifier_by_siret:
-                        to_create.setdefault(
-                            ("siret", certifier.siret),
-                            Certifier(
-                                siret=certifier.siret,
-                                name=fit(certifier.name, 255),
-                                active=certifier.active is not False,
-                            ),
-                        )
-                    elif certifier.active and self._certifier_by_siret[certifier.siret] in self._inactive_certifiers:
-                        activated.add(self._certifier_by_siret[certifier.siret])
-                elif _name_key(certifier.name) not in self._certifier_by_name:
-                    to_create.setdefault(
-                        ("name", _name_key(certifier.name)),
-                        Certifier(siret=None, name=fit(certifier.name, 255), active=certifier.active is not False),
+                    key, known = ("siret", certifier.siret), self._certifier_by_siret.get(certifier.siret)
+                else:
+                    key = ("name", _name_key(certifier.name))
+                    known = self._certifier_by_name.get(key[1])
+                if known is not None:
+                    if certifier.active and known in self._inactive_certifiers:
+                        activated.add(known)
+                elif key in to_create:
+                    # Active on any fiche of the batch: created active.
+                    to_create[key].active = to_create[key].active or certifier.active is not False
+                else:
+                    to_create[key] = Certifier(
+                        siret=certifier.siret or None,
+                        name=fit(certifier.name, 255),
+                        active=certifier.active is not False,
                     )
         if to_create:
             created = Certifier.objects.bulk_create(list(to_create.values()))
