@@ -172,7 +172,7 @@ def import_file(path, *, dry_run=False, stdout=None) -> ImportReport:
         error.reports = [report]
         raise
     progress = _progress(path, report.file_format, member, stdout)
-    on_progress = progress.update if progress else None
+    on_progress = progress.update if progress is not None else None
     if report.file_format == "XML":
         reader = XmlFicheReader(path, file_name=file_name, on_progress=on_progress, member=member)
     else:
@@ -208,7 +208,7 @@ def import_file(path, *, dry_run=False, stdout=None) -> ImportReport:
         _failed(run, report, started, f"Erreur interne / internal error: {error!r}")
         raise
     finally:
-        if progress:
+        if progress is not None:
             progress.close()
     report.seconds = time.monotonic() - started
     _close(run, report, ImportRun.Status.DRY_RUN if dry_run else ImportRun.Status.DONE, report.summary())
@@ -246,6 +246,8 @@ def _progress(path, file_format, member, stdout):
         return None
     from tqdm import tqdm
 
+    # Django's OutputWrapper ends every write with a newline: the bar must redraw in place.
+    stdout = getattr(stdout, "_out", stdout)
     if file_format == "XML":
         if member:
             with zipfile.ZipFile(path) as archive:
