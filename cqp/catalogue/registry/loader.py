@@ -84,6 +84,26 @@ def insert_rows(model, columns, rows):
             )
 
 
+def update_rows(model, field_names, objs):
+    """UPDATE … WHERE pk = %s, one prepared statement for all rows.
+
+    bulk_update() writes one CASE per field and row, which the database then has to untangle:
+    with forty fields that is most of the time of a re-import after a change of mapping.
+    """
+    if not objs:
+        return
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in field_names]
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"  # noqa: S608
+    rows = [
+        [field.get_db_prep_save(getattr(obj, field.attname), connection=connection) for field in fields] + [obj.pk]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def _date(value):
     return connection.ops.adapt_datefield_value(value)
 
@@ -356,7 +376,7 @@ class Loader:
             certification.updated_at = now
             self._derived(certification, record)
             objs.append(certification)
-        Certification.objects.bulk_update(objs, UPDATED_FIELDS)
+        update_rows(Certification, UPDATED_FIELDS, objs)
         return [(pk, record, False) for pk, record, _hash in updates]
 
     # Blocks and competencies ----------------------------------------------------------------
@@ -410,7 +430,7 @@ class Loader:
         for block in to_create:
             block_ids[(block.certification_id, block.code)] = block.pk
         if to_update:
-            Block.objects.bulk_update(to_update, ["title", "position", "in_registry", "source", "assessment_methods"])
+            update_rows(Block, ["title", "position", "in_registry", "source", "assessment_methods"], to_update)
         self._write_competencies(with_competencies)
         return block_ids
 
@@ -521,7 +541,7 @@ class Loader:
         for chunk in _chunks(to_delete):
             Partner.objects.filter(pk__in=chunk).delete()
         if to_update:
-            Partner.objects.bulk_update(to_update, ["active", "active_since", "state_changed_on"])
+            update_rows(Partner, ["active", "active_since", "state_changed_on"], to_update)
         insert_rows(
             Partner,
             ["certification", "siret", "name", "habilitation", "active", "active_since", "state_changed_on"],
@@ -551,7 +571,7 @@ class Loader:
         for chunk in _chunks(to_delete):
             YearStatistic.objects.filter(pk__in=chunk).delete()
         if to_update:
-            YearStatistic.objects.bulk_update(to_update, names)
+            update_rows(YearStatistic, names, to_update)
         insert_rows(YearStatistic, ["certification", "year", *names], to_create)
 
     # Lineage and equivalences ---------------------------------------------------------------
@@ -603,7 +623,7 @@ class Loader:
         for chunk in _chunks(to_delete):
             BlockEquivalence.objects.filter(pk__in=chunk).delete()
         if to_update:
-            BlockEquivalence.objects.bulk_update(to_update, ["target_block"])
+            update_rows(BlockEquivalence, ["target_block"], to_update)
         insert_rows(
             BlockEquivalence,
             [
@@ -652,7 +672,7 @@ class Loader:
                 competencies=competencies[pk],
                 job_labels=jobs[pk],
             )
-        Certification.objects.bulk_update(list(certifications.values()), ["search_text"])
+        update_rows(Certification, ["search_text"], list(certifications.values()))
 
     # End of file ----------------------------------------------------------------------------
 
