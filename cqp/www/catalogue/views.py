@@ -1,5 +1,10 @@
-"""Public catalogue pages: home, list with filters, fiche. Anonymous, read-only."""
+"""Public catalogue pages: home, list with filters, fiche. Anonymous, read-only.
 
+They write nothing, so they run outside ATOMIC_REQUESTS: on SQLite a request transaction begins
+IMMEDIATE and would wait for the write lock, for a whole registry import.
+"""
+
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -9,6 +14,7 @@ from . import selectors
 from .forms import CatalogueFilterForm
 
 
+@transaction.non_atomic_requests
 @require_safe
 def home(request):
     return render(
@@ -22,6 +28,7 @@ def home(request):
     )
 
 
+@transaction.non_atomic_requests
 @require_safe
 @vary_on_headers("HX-Request")
 def certification_list(request):
@@ -34,6 +41,7 @@ def certification_list(request):
     return render(request, "www/catalogue/certification_list.html", context)
 
 
+@transaction.non_atomic_requests
 @require_safe
 def certification_detail(request, code):
     fiche = selectors.certification_fiche(code=code)
