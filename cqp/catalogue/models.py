@@ -4,12 +4,14 @@ Registry facts (from France compétences) and platform facts (entered by certifi
 live side by side: the importer owns the first and never touches the second.
 """
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import enums
+from .search import SearchWords
 
 
 class Branch(models.Model):
@@ -186,6 +188,10 @@ class Certification(models.Model):
         related_name="+",
     )
     search_text = models.TextField(_("texte de recherche"), blank=True, editable=False)
+    # The words of search_text, computed by PostgreSQL and indexed there; NULL on SQLite, which has an FTS5 table.
+    search_vector = models.GeneratedField(
+        expression=SearchWords("search_text"), output_field=SearchVectorField(), db_persist=True, editable=False
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
@@ -197,6 +203,10 @@ class Certification(models.Model):
             # Serves the default order of the catalogue list (-active, title, code).
             models.Index(fields=["-active", "title", "code"], name="certification_list_order"),
             models.Index(fields=["kind", "active"]),
+            # Counts of the public filters read this index alone (index-only scan), not the wide table.
+            models.Index(
+                fields=["active", "cpf_eligible", "vae_open", "kind", "registry", "level"], name="certification_filters"
+            ),
         ]
 
     def __str__(self):

@@ -1,6 +1,9 @@
 """Reads of the catalogue, shared by the pages and the API."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
 
 from cqp.core.text import search_words
 
@@ -21,6 +24,30 @@ def _bool(value):
     return None
 
 
+def _matching_words(qs, words):
+    """Every word must start a word of the folded search text: « soud » finds « soudage », « lectri » finds nothing.
+
+    PostgreSQL answers from the GIN index on search_vector, SQLite from its FTS5 table (migration 0004); any
+    other database runs the same rule as a LIKE on word starts.
+    """
+    if not words:
+        return qs
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery
+
+        query = " & ".join(f"{word}:*" for word in words)  # folded words: [0-9a-z] only, safe in a tsquery
+        return qs.filter(search_vector=SearchQuery(query, search_type="raw", config="simple"))
+    if connection.vendor == "sqlite":
+        query = " AND ".join(f'"{word}"*' for word in words)
+        matching = RawSQL(
+            "SELECT rowid FROM catalogue_certification_words WHERE catalogue_certification_words MATCH %s", [query]
+        )
+        return qs.filter(pk__in=matching)
+    for word in words:
+        qs = qs.filter(Q(search_text__startswith=word) | Q(search_text__contains=f" {word}"))
+    return qs
+
+
 def certification_list(
     *,
     q: str | None = None,
@@ -35,9 +62,8 @@ def certification_list(
     cpf=None,
 ) -> QuerySet[Certification]:
     """Certifications matching the public filters. Unknown filter values match nothing rather than everything."""
-    qs = Certification.objects.all()
-    for word in search_words(q):
-        qs = qs.filter(search_text__contains=word)
+    words = search_words(q)
+    qs = _matching_words(Certification.objects.all(), words)
     if registry:
         qs = qs.filter(registry=registry.upper())
     if level not in (None, ""):
@@ -73,6 +99,10 @@ def certification_list(
         qs = qs.filter(vae_open=flag)
     if (flag := _bool(cpf)) is not None:
         qs = qs.filter(cpf_eligible=flag)
+    if words or branch or certifier or rome:
+        # Same order, written so that no index serves it: with these filters, sorting the matching rows is
+        # cheap, while walking the order index can read thousands of rows that do not match before 20 that do.
+        return qs.order_by("-active", Concat("title", Value("")), "code")
     return qs.order_by("-active", "title", "code")
 
 
