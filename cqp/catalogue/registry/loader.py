@@ -221,7 +221,8 @@ class Loader:
         self._reference_ids(written_records)
 
         written = self._create_certifications(creates)
-        written += self._update_certifications(updates)
+        updated, changed_rows = self._update_certifications(updates)
+        written += updated
         self.report.created += len(creates)
         self.report.updated += len(updates)
 
@@ -231,7 +232,7 @@ class Loader:
         self._write_statistics(written)
         self._write_lineage(written)
         self._write_equivalences(written, block_ids)
-        self._refresh_search_text([pk for pk, _record, new in written if not new])
+        self._save_updates(changed_rows)
 
     # Reference rows -------------------------------------------------------------------------
 
@@ -360,8 +361,9 @@ class Loader:
         return [(certification.pk, record, True) for certification, (record, _h) in zip(objs, creates, strict=True)]
 
     def _update_certifications(self, updates):
+        """Set the new values on the rows, unsaved: save_updates() writes them once the relations are."""
         if not updates:
-            return []
+            return [], []
         by_pk = Certification.objects.in_bulk([pk for pk, _record, _hash in updates])
         now = timezone.now()
         objs = []
@@ -376,8 +378,42 @@ class Loader:
             certification.updated_at = now
             self._derived(certification, record)
             objs.append(certification)
-        update_rows(Certification, UPDATED_FIELDS, objs)
-        return [(pk, record, False) for pk, record, _hash in updates]
+        return [(pk, record, False) for pk, record, _hash in updates], objs
+
+    @staticmethod
+    def _save_updates(objs):
+        """One UPDATE per changed certification, search text included (built from the rows now written)."""
+        if not objs:
+            return
+        pks = [certification.pk for certification in objs]
+        blocks, competencies, jobs = defaultdict(list), defaultdict(list), defaultdict(list)
+        for chunk in _chunks(pks):
+            for certification_id, title in (
+                Block.objects.filter(certification_id__in=chunk)
+                .order_by("position", "code")
+                .values_list("certification_id", "title")
+            ):
+                blocks[certification_id].append(title)
+            for certification_id, text in (
+                Competency.objects.filter(block__certification_id__in=chunk)
+                .order_by("block__position", "block__code", "position", "id")
+                .values_list("block__certification_id", "text")
+            ):
+                competencies[certification_id].append(text)
+            for certification_id, label in Certification.rome.through.objects.filter(
+                certification_id__in=chunk
+            ).values_list("certification_id", "rome__label"):
+                jobs[certification_id].append(label)
+        for certification in objs:
+            certification.search_text = build_search_text(
+                code=certification.code,
+                title=certification.title,
+                abbreviation=certification.abbreviation,
+                block_titles=blocks[certification.pk],
+                competencies=competencies[certification.pk],
+                job_labels=jobs[certification.pk],
+            )
+        update_rows(Certification, [*UPDATED_FIELDS, "search_text"], objs)
 
     # Blocks and competencies ----------------------------------------------------------------
 
@@ -637,42 +673,6 @@ class Loader:
             ],
             to_create,
         )
-
-    # Search text of updated certifications, from the rows now in the database ------------------
-
-    @staticmethod
-    def _refresh_search_text(pks):
-        if not pks:
-            return
-        certifications = Certification.objects.in_bulk(pks)
-        blocks, competencies, jobs = defaultdict(list), defaultdict(list), defaultdict(list)
-        for chunk in _chunks(pks):
-            for certification_id, title in (
-                Block.objects.filter(certification_id__in=chunk)
-                .order_by("position", "code")
-                .values_list("certification_id", "title")
-            ):
-                blocks[certification_id].append(title)
-            for certification_id, text in (
-                Competency.objects.filter(block__certification_id__in=chunk)
-                .order_by("block__position", "block__code", "position", "id")
-                .values_list("block__certification_id", "text")
-            ):
-                competencies[certification_id].append(text)
-            for certification_id, label in Certification.rome.through.objects.filter(
-                certification_id__in=chunk
-            ).values_list("certification_id", "rome__label"):
-                jobs[certification_id].append(label)
-        for pk, certification in certifications.items():
-            certification.search_text = build_search_text(
-                code=certification.code,
-                title=certification.title,
-                abbreviation=certification.abbreviation,
-                block_titles=blocks[pk],
-                competencies=competencies[pk],
-                job_labels=jobs[pk],
-            )
-        update_rows(Certification, ["search_text"], list(certifications.values()))
 
     # End of file ----------------------------------------------------------------------------
 
