@@ -70,6 +70,8 @@ class ImportReport:
             text += f" Absentes du fichier, conservées au catalogue : {codes}."
         if self.warning_count:
             text += f" {self.warning_count} avertissements."
+        if self.dry_run:
+            text = f"Essai à blanc, rien d'enregistré — {text}"
         return text
 
 
