@@ -1,6 +1,7 @@
 """Import registry files: detect the format, read, load, one transaction per file, record the run."""
 
 import codecs
+import contextlib
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -149,11 +150,24 @@ def _forget_queries():
         connection.queries_log.clear()
 
 
-def _tune_sqlite():
-    # The import is one long transaction: a larger page cache spares re-reading index pages.
-    if connection.vendor == "sqlite":
+@contextlib.contextmanager
+def _sqlite_cache():
+    """The import is one long transaction: a larger page cache spares re-reading index pages.
+
+    Put back afterwards, for the connection may serve other work (a task worker, a shell).
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA cache_size = -65536")
+    try:
+        yield
+    finally:
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size = -65536")
+            cursor.execute(f"PRAGMA cache_size = {previous}")
 
 
 def import_file(path, *, dry_run=False, stdout=None) -> ImportReport:
@@ -180,8 +194,7 @@ def import_file(path, *, dry_run=False, stdout=None) -> ImportReport:
     else:
         reader = CsvZipFicheReader(path, file_name=file_name, on_progress=on_progress)
     try:
-        with transaction.atomic():
-            _tune_sqlite()
+        with _sqlite_cache(), transaction.atomic():
             loader = Loader(run=run, report=report)
             for batch in batched(reader, BATCH_SIZE):
                 _forget_queries()
