@@ -67,7 +67,10 @@ def branch_list(*, q: str | None = None) -> QuerySet[Branch]:
             active_certification_count=_count(Certification.branches.through, "branch_id", active_only=True),
         )
         .prefetch_related(
-            Prefetch("agreements", queryset=CollectiveAgreement.objects.order_by("number").only("number", "branch_id"))
+            Prefetch(
+                "agreements",
+                queryset=CollectiveAgreement.objects.order_by("number").only("number", "idcc", "branch_id"),
+            )
         )
         .order_by("name", "pk")
     )

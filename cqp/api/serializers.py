@@ -138,7 +138,9 @@ class CertificationDetailSerializer(CertificationCommonFields, serializers.Model
     registration = RegistrationSerializer(source="*", read_only=True)
     certifiers = CertifierRefSerializer(many=True, read_only=True)
     branches = BranchRefSerializer(many=True, read_only=True)
-    idcc = serializers.SerializerMethodField(help_text="Conventions collectives (IDCC). / Collective agreements.")
+    idcc = serializers.SerializerMethodField(
+        help_text="IDCC des conventions collectives, quand ils sont connus. / IDCC of the collective agreements, when known."
+    )
     blocks = BlockSerializer(many=True, read_only=True)
     equivalences = EquivalenceSerializer(many=True, read_only=True)
     replaces = serializers.SerializerMethodField(help_text="Codes des versions remplacées. / Codes it replaces.")
@@ -208,7 +210,7 @@ class CertificationDetailSerializer(CertificationCommonFields, serializers.Model
         return self.context["lineage"]["replaced_by"]
 
     def get_idcc(self, certification) -> list[str]:
-        return [agreement.number for agreement in certification.agreements.all()]
+        return [agreement.idcc for agreement in certification.agreements.all() if agreement.idcc]
 
     def get_nsf(self, certification) -> list[str]:
         return [nsf.code for nsf in certification.nsf.all()]
@@ -226,7 +228,9 @@ class CertificationDetailSerializer(CertificationCommonFields, serializers.Model
 
 
 class BranchSerializer(serializers.ModelSerializer):
-    idcc = serializers.SerializerMethodField(help_text="Conventions collectives (IDCC). / Collective agreements.")
+    idcc = serializers.SerializerMethodField(
+        help_text="IDCC des conventions collectives, quand ils sont connus. / IDCC of the collective agreements, when known."
+    )
     certification_count = serializers.IntegerField(read_only=True)
     active_certification_count = serializers.IntegerField(read_only=True)
     certifications_url = serializers.SerializerMethodField()
@@ -247,7 +251,7 @@ class BranchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_idcc(self, branch) -> list[str]:
-        return [agreement.number for agreement in branch.agreements.all()]
+        return [agreement.idcc for agreement in branch.agreements.all() if agreement.idcc]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_certifications_url(self, branch) -> str:

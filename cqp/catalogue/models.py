@@ -39,9 +39,22 @@ class Branch(models.Model):
 
 
 class CollectiveAgreement(models.Model):
-    """A collective agreement (convention collective), by the number the registry gives (IDCC or CCN)."""
+    """A collective agreement (convention collective).
 
-    number = models.CharField(_("numéro (IDCC)"), max_length=8, unique=True)
+    The registries name an agreement by its number in the Journal officiel's series of brochures
+    (« 3117 » for the artisanal bakery), not by its IDCC (« 843 »), which employers know from
+    their payslips: both are kept, the IDCC when known.
+    """
+
+    number = models.CharField(
+        _("numéro de brochure"),
+        max_length=8,
+        unique=True,
+        help_text=_("Numéro de la convention au Journal officiel, tel que les répertoires le donnent."),
+    )
+    idcc = models.CharField(
+        _("IDCC"), max_length=4, blank=True, db_index=True, help_text=_("Identifiant de la convention collective.")
+    )
     label = models.CharField(_("intitulé"), max_length=500, blank=True)
     branch = models.ForeignKey(
         Branch, verbose_name=_("branche"), null=True, blank=True, on_delete=models.SET_NULL, related_name="agreements"
@@ -53,7 +66,8 @@ class CollectiveAgreement(models.Model):
         ordering = ["number"]
 
     def __str__(self):
-        return f"{self.number} — {self.label}" if self.label else self.number
+        idcc = f" (IDCC {self.idcc})" if self.idcc else ""
+        return f"{self.number} — {self.label}{idcc}" if self.label else f"{self.number}{idcc}"
 
 
 class Certifier(models.Model):

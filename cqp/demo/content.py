@@ -64,22 +64,22 @@ BRANCHES = [
         "name": "Métallurgie",
         "opco_name": "OPCO 2i",
         "opco_url": "https://www.opco2i.fr/",
-        # IDCC of the national agreement, and the number the registry fiches give (« 3109 - Métallurgie »).
-        "agreements": [("3248", "Convention collective nationale de la métallurgie"), ("3109", "Métallurgie")],
+        # The number the registry fiches give (« 3109 - Métallurgie ») and the IDCC of the national agreement.
+        "agreements": [("3109", "3248", "Métallurgie")],
     },
     {
         "slug": "industrie-pharmaceutique",
         "name": "Industrie pharmaceutique",
         "opco_name": "OPCO 2i",
         "opco_url": "https://www.opco2i.fr/",
-        "agreements": [("176", "Industrie pharmaceutique"), ("3104", "Industrie pharmaceutique")],
+        "agreements": [("3104", "0176", "Industrie pharmaceutique")],
     },
     {
         "slug": "industries-alimentaires",
         "name": "Industries alimentaires",
         "opco_name": "OCAPIAT",
         "opco_url": "https://www.ocapiat.fr/",
-        "agreements": [("3092", "Industries alimentaires diverses")],
+        "agreements": [("3092", "", "Industries alimentaires diverses")],
     },
     {
         "slug": "eaux-boissons-bieres",
@@ -93,11 +93,8 @@ BRANCHES = [
         "name": "Boulangerie-pâtisserie artisanale",
         "opco_name": "OPCO EP",
         "opco_url": "https://www.opcoep.fr/",
-        # IDCC 843 from avenant n° 103 (CQP Tourier); 3117 is the number the registry gives.
-        "agreements": [
-            ("843", "Boulangerie-pâtisserie (entreprises artisanales)"),
-            ("3117", "Boulangerie-pâtisserie (Entreprises artisanales)"),
-        ],
+        # 3117 is the number the registry gives; IDCC 843 from avenant n° 103 (CQP Tourier).
+        "agreements": [("3117", "0843", "Boulangerie-pâtisserie (entreprises artisanales)")],
     },
 ]
 

@@ -47,11 +47,13 @@ def load_branches_and_certifiers() -> dict[str, Certifier]:
             defaults={"name": spec["name"], "opco_name": spec["opco_name"], "opco_url": spec["opco_url"]},
         )
         branches[branch.slug] = branch
-        for number, label in spec["agreements"]:
+        for number, idcc, label in spec["agreements"]:
             agreement, _ = CollectiveAgreement.objects.get_or_create(number=number, defaults={"label": label})
-            if agreement.branch_id is None:
-                agreement.branch = branch
-                agreement.save(update_fields=["branch"])
+            changed = [name for name, value in (("branch", branch), ("idcc", idcc)) if not getattr(agreement, name)]
+            agreement.branch = agreement.branch or branch
+            agreement.idcc = agreement.idcc or idcc
+            if changed:
+                agreement.save(update_fields=changed)
     certifiers = {}
     for key, spec in content.certifiers().items():
         if spec["siret"]:

@@ -445,7 +445,7 @@ def fiche(catalogue):
     c.activities = "Activités :   - Diagnostiquer une panne   - Remplacer un composant"
     c.abilities = "Capacité à câbler en sécurité."
     c.save()
-    agreement = models.CollectiveAgreement.objects.create(number="3248", label="Métallurgie")
+    agreement = models.CollectiveAgreement.objects.create(number="3109", idcc="3248", label="Métallurgie")
     c.agreements.add(agreement)
     c.nsf.add(models.Nsf.objects.create(code="255", label="Électricité, électronique"))
     c.formacodes.add(models.Formacode.objects.create(code="24054", label="Électricité industrielle"))
@@ -507,7 +507,7 @@ def test_fiche_certifiers_branches_and_agreements(client, fiche):
     page = text(client.get(fiche_url("RNCP90001")))
     assert "UIMM — SIRET 775 671 356 00025 — site internet de UIMM" in page
     assert "Métallurgie — OPCO : OPCO 2i" in page
-    assert "IDCC 3248 — Métallurgie" in page
+    assert "Métallurgie (brochure n° 3109, IDCC 3248)" in page
     html = client.get(fiche_url("RNCP90001")).content.decode()
     assert 'href="https://uimm.lafabriquedelavenir.fr/"' in html
     assert f'href="{LIST}?certifier=77567135600025"' in html
