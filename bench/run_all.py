@@ -1,0 +1,53 @@
+"""Run every benchmark with its defaults; each prints its figures and writes bench/results/.
+
+    .venv/bin/python bench/run_all.py            # full size (about 15 minutes on 2 cores)
+    .venv/bin/python bench/run_all.py --quick    # a tenth of the size, to check the scripts run
+
+Exits non-zero when any benchmark misses its target.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/cqp_bench_catalogue")
+
+
+def run(*args, env=None):
+    print("\n$", " ".join(str(a) for a in args), flush=True)
+    return subprocess.call([PYTHON, *map(str, args)], cwd=ROOT, env={**os.environ, **(env or {})})
+
+
+def recreate_postgres(url):
+    """A fresh PostgreSQL database for the catalogue benchmark."""
+    base, name = url.rsplit("/", 1)
+    for sql in (f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'):
+        subprocess.check_call(["psql", f"{base}/postgres", "-q", "-c", sql])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="3,050 fiches instead of 30,500")
+    options = parser.parse_args()
+    fiches = 3050 if options.quick else 30500
+    export = ROOT / "bench" / "data" / f"export_fiches_RNCP_V4_1_bench_{fiches}.xml"
+    failures = 0
+    failures += run("bench/registry_generate.py", "--fiches", fiches) != 0
+    failures += run("bench/registry_import.py", "--fiches", fiches) != 0
+    sqlite = ROOT / "bench" / "data" / "catalogue_bench.sqlite3"
+    for path in sqlite.parent.glob(sqlite.name + "*"):
+        path.unlink()
+    recreate_postgres(POSTGRES)
+    output = ["--output", ROOT / "bench" / "data" / "catalogue_search_quick.json"] if options.quick else []
+    for url in (f"sqlite:///{sqlite}", POSTGRES):
+        failures += run("bench/catalogue_search.py", "--load", export, *output, env={"DATABASE_URL": url}) != 0
+    print("\nAll targets met." if not failures else f"\n{failures} benchmark run(s) missed a target or failed.")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
