@@ -139,7 +139,7 @@ class CertificationDetailSerializer(CertificationCommonFields, serializers.Model
     certifiers = CertifierRefSerializer(many=True, read_only=True)
     branches = BranchRefSerializer(many=True, read_only=True)
     idcc = serializers.SerializerMethodField(
-        help_text="IDCC des conventions collectives, quand ils sont connus. / IDCC of the collective agreements, when known."
+        help_text="IDCC des conventions collectives, quand connus. / IDCC of the collective agreements, when known."
     )
     blocks = BlockSerializer(many=True, read_only=True)
     equivalences = EquivalenceSerializer(many=True, read_only=True)
@@ -229,7 +229,7 @@ class CertificationDetailSerializer(CertificationCommonFields, serializers.Model
 
 class BranchSerializer(serializers.ModelSerializer):
     idcc = serializers.SerializerMethodField(
-        help_text="IDCC des conventions collectives, quand ils sont connus. / IDCC of the collective agreements, when known."
+        help_text="IDCC des conventions collectives, quand connus. / IDCC of the collective agreements, when known."
     )
     certification_count = serializers.IntegerField(read_only=True)
     active_certification_count = serializers.IntegerField(read_only=True)
