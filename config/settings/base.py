@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "cqp.core",
     "cqp.accounts",
     "cqp.catalogue",
+    "cqp.candidacies",
     "cqp.www",
     "cqp.api",
 ]

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Role
+from .enums import OrganisationKind, Role
 
 
 class UserManager(BaseUserManager):
@@ -57,6 +57,50 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.first_name or self.email
 
 
+class Organisation(models.Model):
+    """An employer, a training organisation, an assessment centre or an adviser.
+
+    Certifiers are `catalogue.Certifier`: the registries name them, the catalogue owns them.
+    """
+
+    kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices, db_index=True)
+    name = models.CharField(_("nom"), max_length=255)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, db_index=True)
+    idcc = models.CharField(
+        _("IDCC"), max_length=4, blank=True, help_text=_("Convention collective appliquée (entreprises).")
+    )
+    branch = models.ForeignKey(
+        "catalogue.Branch",
+        verbose_name=_("branche"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    email = models.EmailField(_("e-mail de contact"), blank=True)
+    city = models.CharField(_("ville"), max_length=120, blank=True)
+    accredited_certifications = models.ManyToManyField(
+        "catalogue.Certification",
+        verbose_name=_("certifications pour lesquelles l'organisme est habilité"),
+        blank=True,
+        related_name="accredited_organisations",
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "siret"], condition=~models.Q(siret=""), name="organisation_kind_siret_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class Membership(models.Model):
     """A role a person holds within an organisation."""
 
@@ -70,12 +114,22 @@ class Membership(models.Model):
         on_delete=models.CASCADE,
         related_name="memberships",
     )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
     created_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("rattachement")
         verbose_name_plural = _("rattachements")
-        constraints = [models.UniqueConstraint(fields=["user", "role", "certifier"], name="membership_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "certifier", "organisation"], name="membership_unique_org")
+        ]
 
     def __str__(self):
-        return f"{self.user} — {self.get_role_display()} — {self.certifier or ''}"
+        return f"{self.user} — {self.get_role_display()} — {self.certifier or self.organisation or ''}"
