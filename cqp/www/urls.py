@@ -1,9 +1,21 @@
 """Server-rendered pages, one module per area; every name lives in the `www` namespace."""
 
+from cqp.www.candidacies.urls import urlpatterns as candidacy_urls
+from cqp.www.candidate.urls import urlpatterns as candidate_urls
 from cqp.www.catalogue.urls import urlpatterns as catalogue_urls
 from cqp.www.certifier.urls import urlpatterns as certifier_urls
 from cqp.www.dashboard import urlpatterns as dashboard_urls
+from cqp.www.employer.urls import urlpatterns as employer_urls
+from cqp.www.pipeline.urls import urlpatterns as pipeline_urls
 
 app_name = "www"
 
-urlpatterns = [*catalogue_urls, *dashboard_urls, *certifier_urls]
+urlpatterns = [
+    *catalogue_urls,
+    *dashboard_urls,
+    *certifier_urls,
+    *candidacy_urls,
+    *candidate_urls,
+    *employer_urls,
+    *pipeline_urls,
+]
