@@ -7,15 +7,38 @@ from django.shortcuts import render
 from django.urls import path
 
 from cqp.accounts.enums import Role
+from cqp.candidacies.enums import State
+from cqp.candidacies.models import Candidate
 from cqp.catalogue import staff
+from cqp.www.pipeline import selectors as pipeline
 
 CERTIFIERS_PER_PAGE = 50
+
+
+def _role_sections(user) -> dict:
+    """What each role held by the user opens: the candidate's space, the employer's, the organisations'
+    list of assigned candidacies, the certifier's pipeline (with what waits for a decision)."""
+    roles = set(user.memberships.values_list("role", flat=True))
+    sections = {
+        "candidate": Role.CANDIDATE in roles or Candidate.objects.filter(user=user).exists(),
+        "employer": Role.EMPLOYER in roles,
+        "assigned": pipeline.is_assigned_user(user),
+        "pipeline": pipeline.is_pipeline_user(user),
+    }
+    if sections["assigned"]:
+        sections["assigned_count"] = pipeline.assigned_scope(user).count()
+    if sections["pipeline"]:
+        sections["submitted_count"] = pipeline.pipeline_scope(user).filter(state=State.SUBMITTED).count()
+    return sections
 
 
 @login_required
 def dashboard(request):
     user = request.user
-    context = {"roles": sorted({m.get_role_display() for m in user.memberships.all()})}
+    context = {
+        "roles": sorted({m.get_role_display() for m in user.memberships.all()}),
+        "sections": _role_sections(user),
+    }
     if user.is_superuser:
         q = request.GET.get("q", "").strip()[:100]
         certifiers = staff.staff_certifiers(user=user)
