@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import candidacies, views
 
 app_name = "api"
 
@@ -10,6 +10,7 @@ router = SimpleRouter()
 router.register("certifications", views.CertificationViewSet, basename="certification")
 router.register("branches", views.BranchViewSet, basename="branch")
 router.register("certifiers", views.CertifierViewSet, basename="certifier")
+router.register("candidacies", candidacies.CandidacyViewSet, basename="candidacy")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
