@@ -190,3 +190,7 @@ LOGGING = {
 
 # Where the platform itself is reached; used in links of e-mails and documents.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Candidacies: largest accepted upload, and days without activity before a reminder is sent.
+CQP_UPLOAD_MAX_BYTES = int(os.environ.get("CQP_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+CQP_IDLE_REMINDER_DAYS = int(os.environ.get("CQP_IDLE_REMINDER_DAYS", "30"))

@@ -6,6 +6,8 @@ Sent through the tasks queue after the transaction commits, in French with a pla
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from cqp.accounts.enums import Role
@@ -62,3 +64,45 @@ def send_event_email(event_id: int) -> int:
 
 def notify_event(*, event_id: int) -> None:
     send_event_email.enqueue(event_id)
+
+
+# Events that are not transitions but still tell people something; `data["notify"]` names the roles.
+NOTICE_HEADLINES = {
+    "assign": _("Organismes désignés"),
+    "message": _("Nouveau message"),
+    "reminder": _("Candidature en attente"),
+}
+
+
+@task()
+def send_notice_email(event_id: int) -> int:
+    event = CandidacyEvent.objects.select_related(
+        "by", "candidacy__candidate__user", "candidacy__certification", "candidacy__training_org"
+    ).get(pk=event_id)
+    if event.name not in NOTICE_HEADLINES:
+        return 0
+    author = event.by.email if event.by_id and event.name == "message" else None
+    to = [email for email in recipients(event.candidacy, set(event.data.get("notify", ()))) if email != author]
+    if not to:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "event": event,
+            "candidacy": event.candidacy,
+            "headline": NOTICE_HEADLINES[event.name],
+            "site_url": settings.SITE_URL,
+        }
+        subject = render_to_string("candidacies/email/notice_subject.txt", context).strip()
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("candidacies/email/notice.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=to,
+        )
+        message.attach_alternative(render_to_string("candidacies/email/notice.html", context), "text/html")
+    message.send()
+    return len(to)
+
+
+def notify_notice(*, event_id: int) -> None:
+    send_notice_email.enqueue(event_id)

@@ -4,10 +4,14 @@ VAE: only on an active RNCP registration open to VAE, for employees and job seek
 least one year of experience related to the certification (dated periods, overlaps counted
 once). CPF: only on an RNCP or RS registration, at the person's own initiative. Work-study
 (contrat de professionnalisation, Pro-A) needs an employer and a tutor; the plan de
-développement des compétences needs an employer.
+développement des compétences needs an employer. The contrat de professionnalisation is for
+young people and job seekers, Pro-A for employees. Expired or replaced certifications take no
+new candidacy.
 """
 
 from datetime import date, timedelta
+
+from django.utils.translation import gettext as _
 
 from cqp.catalogue.models import CertificationLineage
 
@@ -33,55 +37,100 @@ def experience_days(periods, *, today: date | None = None) -> int:
     return total
 
 
-def certification_problems(certification) -> list[str]:
+# Who each work-study contract is for (Code du travail: L6325-1 for the contrat de
+# professionnalisation, L6324-1 for Pro-A).
+FUNDING_SITUATIONS = {
+    Funding.CONTRAT_PRO: {Situation.YOUNG, Situation.JOB_SEEKER},
+    Funding.PRO_A: {Situation.EMPLOYEE},
+}
+VAE_SITUATIONS = {Situation.EMPLOYEE, Situation.JOB_SEEKER}
+
+
+def certification_problems(certification, *, today: date | None = None) -> list[str]:
+    """An expired or replaced version takes no new candidacy."""
+    today = today or date.today()
     if not certification.active:
-        return ["Cette certification n'est plus active : elle ne reçoit plus de nouvelle candidature."]
-    if CertificationLineage.objects.filter(old_code=certification.code).exists():
-        return ["Cette version a été remplacée par une nouvelle : candidatez sur la nouvelle version."]
+        return [_("Cette certification n'est plus active : elle ne reçoit plus de nouvelle candidature.")]
+    if certification.registration_end and certification.registration_end < today:
+        return [
+            _("L'enregistrement de cette certification a pris fin le %(date)s : elle ne reçoit plus de candidature.")
+            % {"date": certification.registration_end.strftime("%d/%m/%Y")}
+        ]
+    new_codes = list(
+        CertificationLineage.objects.filter(old_code=certification.code)
+        .exclude(new_code=certification.code)
+        .values_list("new_code", flat=True)
+    )
+    if new_codes:
+        return [
+            _("Cette version a été remplacée par %(codes)s : candidatez sur la nouvelle version.")
+            % {"codes": ", ".join(sorted(new_codes))}
+        ]
     return []
 
 
 def vae_problems(*, certification, situation, periods, today=None) -> list[str]:
     problems = []
     if certification.registry != "RNCP":
-        problems.append("La VAE n'est possible que pour une certification enregistrée au RNCP.")
+        problems.append(_("La VAE n'est possible que pour une certification enregistrée au RNCP."))
     elif not certification.vae_open:
-        problems.append("Cette certification n'est pas ouverte à la VAE.")
-    if situation == Situation.YOUNG:
-        problems.append("La VAE s'adresse aux salariés et aux demandeurs d'emploi qui ont une expérience du métier.")
+        problems.append(_("Cette certification n'est pas ouverte à la VAE."))
+    if situation not in VAE_SITUATIONS:
+        problems.append(_("La VAE s'adresse aux salariés et aux demandeurs d'emploi qui ont une expérience du métier."))
     days = experience_days(periods, today=today)
     if days < VAE_MINIMUM_DAYS:
         months = days * 12 // 365
         problems.append(
-            f"La VAE demande au moins un an d'expérience en rapport avec la certification : "
-            f"les périodes déclarées en couvrent {months} mois ({days} jours)."
+            _(
+                "La VAE demande au moins un an d'expérience en rapport avec la certification : "
+                "les périodes déclarées en couvrent %(months)s mois (%(days)s jours)."
+            )
+            % {"months": months, "days": days}
         )
     return problems
 
 
-def funding_problems(*, certification, path, funding, employer, tutor, initiated_by_candidate) -> list[str]:
+def funding_problems(
+    *, certification, path, funding, employer, tutor, initiated_by_candidate, situation=None
+) -> list[str]:
     problems = []
     if path == Path.TRAINING and not funding:
-        problems.append("Indiquez le financement de la formation.")
+        problems.append(_("Indiquez le financement de la formation."))
     if funding == Funding.CPF:
         if not certification.cpf_eligible:
             problems.append(
-                "Le CPF ne finance que les certifications enregistrées au RNCP ou au Répertoire spécifique."
+                _("Le CPF ne finance que les certifications enregistrées au RNCP ou au Répertoire spécifique.")
             )
         if not initiated_by_candidate:
-            problems.append("Le CPF se mobilise à l'initiative de la personne : c'est au candidat de le choisir.")
+            problems.append(_("Le CPF se mobilise à l'initiative de la personne : c'est au candidat de le choisir."))
+    if situation and funding in FUNDING_SITUATIONS and situation not in FUNDING_SITUATIONS[funding]:
+        if funding == Funding.CONTRAT_PRO:
+            problems.append(
+                _(
+                    "Le contrat de professionnalisation s'adresse aux jeunes complétant leur formation initiale "
+                    "et aux demandeurs d'emploi : pour un salarié, choisissez la Pro-A ou le plan de "
+                    "développement des compétences."
+                )
+            )
+        else:
+            problems.append(
+                _(
+                    "La Pro-A s'adresse aux salariés en poste : pour un jeune ou un demandeur d'emploi, "
+                    "choisissez le contrat de professionnalisation."
+                )
+            )
     if funding in FUNDING_NEEDS_EMPLOYER and employer is None:
-        problems.append("Ce financement demande une entreprise (l'employeur du candidat).")
+        problems.append(_("Ce financement demande une entreprise (l'employeur du candidat)."))
     if funding in FUNDING_NEEDS_TUTOR and tutor is None:
-        problems.append("Le contrat de professionnalisation et la Pro-A demandent un tuteur dans l'entreprise.")
+        problems.append(_("Le contrat de professionnalisation et la Pro-A demandent un tuteur dans l'entreprise."))
     if tutor is not None and employer is not None and tutor.employer_id != employer.pk:
-        problems.append("Le tuteur doit appartenir à l'entreprise du candidat.")
+        problems.append(_("Le tuteur doit appartenir à l'entreprise du candidat."))
     return problems
 
 
 def candidacy_problems(candidacy, *, today=None) -> list[str]:
-    """Everything that forbids submitting (or admitting) this candidacy now."""
-    problems = certification_problems(candidacy.certification)
+    """Les règles de la fiche : certification en vigueur, VAE, financement, blocs restant à acquérir."""
+    problems = certification_problems(candidacy.certification, today=today)
     if candidacy.path == Path.VAE:
         problems += vae_problems(
             certification=candidacy.certification,
@@ -96,9 +145,10 @@ def candidacy_problems(candidacy, *, today=None) -> list[str]:
         employer=candidacy.employer,
         tutor=candidacy.tutor,
         initiated_by_candidate=_initiated_by_candidate(candidacy),
+        situation=candidacy.situation,
     )
     if not candidacy.blocks.filter(status=BlockStatus.TO_ACQUIRE).exists():
-        problems.append("Aucun bloc ne reste à acquérir : la personne détient déjà toute la certification.")
+        problems.append(_("Aucun bloc ne reste à acquérir : la personne détient déjà toute la certification."))
     return problems
 
 
@@ -109,23 +159,27 @@ def _initiated_by_candidate(candidacy) -> bool:
 
 # Guards named by workflow.TRANSITIONS.
 def _has_training_org(candidacy):
-    return [] if candidacy.training_org_id else ["Désignez d'abord l'organisme de formation."]
+    """Un organisme de formation est désigné."""
+    return [] if candidacy.training_org_id else [_("Désignez d'abord l'organisme de formation.")]
 
 
 def _has_assessment_centre(candidacy):
-    return [] if candidacy.assessment_centre_id else ["Désignez d'abord l'organisme évaluateur."]
+    """Un organisme évaluateur est désigné."""
+    return [] if candidacy.assessment_centre_id else [_("Désignez d'abord l'organisme évaluateur.")]
 
 
 def _has_acquired_blocks(candidacy):
+    """Au moins un bloc est acquis."""
     if candidacy.blocks.filter(status=BlockStatus.ACQUIRED).exists():
         return []
-    return ["Aucun bloc n'a été validé : il n'y a rien à délivrer."]
+    return [_("Aucun bloc n'a été validé : il n'y a rien à délivrer.")]
 
 
 def _has_missing_blocks(candidacy):
+    """Au moins un bloc reste à acquérir ou n'a pas été acquis."""
     if candidacy.blocks.filter(status__in=[BlockStatus.TO_ACQUIRE, BlockStatus.NOT_ACQUIRED]).exists():
         return []
-    return ["Tous les blocs sont acquis : il n'y a rien à reprendre."]
+    return [_("Tous les blocs sont acquis : il n'y a rien à reprendre.")]
 
 
 GUARDS = {

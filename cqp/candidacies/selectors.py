@@ -1,12 +1,16 @@
 """Who sees which candidacy: written once, used by pages and API alike."""
 
-from django.db.models import Q, QuerySet
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Max, Q, QuerySet
+from django.http import Http404
 
 from cqp.accounts.enums import Role
 from cqp.accounts.models import Membership
 
 from . import workflow
-from .models import Candidacy
+from .models import Candidacy, Document
 
 # Membership role → the candidacy field naming the organisation it acts for.
 ORGANISATION_FIELD = {Role.EMPLOYER: "employer", Role.TRAINING_ORG: "training_org", Role.ASSESSOR: "assessment_centre"}
@@ -61,3 +65,35 @@ def available_transitions(user, candidacy: Candidacy) -> list[workflow.Transitio
     """Transitions this user may apply now (guards not evaluated: the service says why one is refused)."""
     roles = actor_roles(user, candidacy)
     return [t for t in workflow.transitions_from(candidacy.state, candidacy.path) if t.roles & roles]
+
+
+def documents_visible_to(user) -> QuerySet[Document]:
+    return Document.objects.filter(candidacy__in=candidacies_visible_to(user))
+
+
+def document_open(*, document: Document, user):
+    """The stored file of a document, opened for reading, for someone who may see its candidacy.
+
+    Raises PermissionDenied for an anonymous visitor and Http404 for anyone else who may not see the
+    candidacy (its existence is not revealed). The caller closes the file (FileResponse does)."""
+    if not (user and user.is_authenticated and user.is_active):
+        raise PermissionDenied
+    if not candidacies_visible_to(user).filter(pk=document.candidacy_id).exists():
+        raise Http404
+    return document.file.storage.open(document.file.name, "rb")
+
+
+def candidacies_idle(*, days: int, now) -> QuerySet[Candidacy]:
+    """Open candidacies with no activity (any event but a reminder) for `days` days and not reminded since."""
+    cutoff = now - timedelta(days=days)
+    return (
+        # state_changed_at is never after the last activity: this narrows on the (state, state_changed_at) index.
+        Candidacy.objects.filter(state__in=workflow.OPEN_STATES, state_changed_at__lte=cutoff)
+        .annotate(
+            last_activity=Max("events__at", filter=~Q(events__name="reminder")),
+            last_reminder=Max("events__at", filter=Q(events__name="reminder")),
+        )
+        .filter(last_activity__lte=cutoff)
+        .filter(Q(last_reminder__isnull=True) | Q(last_reminder__lt=F("last_activity")))
+        .order_by("pk")
+    )

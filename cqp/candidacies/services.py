@@ -1,15 +1,21 @@
 """Every write on a candidacy: one function each, transactional, leaving a trail."""
 
+from pathlib import PurePath
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from cqp.accounts.enums import OrganisationKind, Role
+from cqp.accounts.models import Membership
 from cqp.catalogue.models import Block, BlockEquivalence
 
-from . import rules, workflow
-from .enums import BlockStatus, State
-from .models import Candidacy, CandidacyBlock, CandidacyEvent, ExperiencePeriod
-from .selectors import actor_roles
+from . import rules, uploads, workflow
+from .enums import BlockStatus, DocumentKind, Funding, Situation, State
+from .models import Candidacy, CandidacyBlock, CandidacyEvent, Document, ExperiencePeriod, Message
+from .selectors import actor_roles, candidacies_idle
 
 
 def held_block_ids(candidate) -> set[int]:
@@ -159,3 +165,319 @@ def candidacy_transition(*, candidacy: Candidacy, name: str, by, comment: str = 
 
             transaction.on_commit(lambda: notify_event(event_id=event.pk))
     return candidacy
+
+
+def _locked(candidacy) -> Candidacy:
+    return Candidacy.objects.select_for_update().select_related("candidate", "certification").get(pk=candidacy.pk)
+
+
+def _notice_after_commit(event) -> None:
+    from .notifications import notify_notice
+
+    transaction.on_commit(lambda: notify_notice(event_id=event.pk))
+
+
+UPDATABLE = ("funding", "situation", "employer", "tutor", "experience_periods", "block_codes")
+
+
+def _may_update(by, candidacy) -> bool:
+    roles = actor_roles(by, candidacy)
+    if roles & {workflow.CANDIDATE, workflow.CERTIFIER, workflow.ADMIN}:
+        return True
+    # An employer edits the drafts it made itself, not those of a candidate who named it.
+    return (
+        workflow.EMPLOYER in roles
+        and Membership.objects.filter(
+            user_id=candidacy.created_by_id, role=Role.EMPLOYER, organisation_id=candidacy.employer_id
+        ).exists()
+    )
+
+
+def candidacy_update(*, candidacy: Candidacy, by, **changes) -> Candidacy:
+    """Change a draft: funding, situation, employer, tutor, experience periods (replaced as a whole:
+    a list of {start, end, job_title, employer_name}) and targeted blocks (`block_codes`, blocks held
+    are exempted again). Raises PermissionDenied or ValidationError (French) and changes nothing then."""
+    unknown = set(changes) - set(UPDATABLE)
+    if unknown:
+        raise TypeError(f"candidacy_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        candidacy = _locked(candidacy)
+        if not _may_update(by, candidacy):
+            raise PermissionDenied(_("Vous ne pouvez pas modifier cette candidature."))
+        if candidacy.state != State.DRAFT:
+            raise ValidationError(
+                _("Seul un brouillon se modifie : cette candidature est « %(state)s ».")
+                % {"state": candidacy.get_state_display()}
+            )
+        errors = {}
+        if "funding" in changes and changes["funding"] not in {"", *Funding.values}:
+            errors["funding"] = [_("Choisissez un financement dans la liste.")]
+        if "situation" in changes and changes["situation"] not in Situation.values:
+            errors["situation"] = [_("Choisissez une situation dans la liste.")]
+        employer = changes.get("employer", candidacy.employer)
+        tutor = changes.get("tutor", candidacy.tutor)
+        if employer is not None and employer.kind != OrganisationKind.EMPLOYER:
+            errors["employer"] = [_("Choisissez une entreprise.")]
+        roles = actor_roles(by, candidacy)
+        if (
+            "employer" in changes
+            and employer != candidacy.employer
+            and not roles & {workflow.CANDIDATE, workflow.CERTIFIER, workflow.ADMIN}
+        ):
+            errors["employer"] = [_("Seuls le candidat et le certificateur peuvent changer d'entreprise.")]
+        if tutor is not None and (employer is None or tutor.employer_id != employer.pk):
+            errors["tutor"] = [_("Le tuteur doit appartenir à l'entreprise du candidat.")]
+        periods = changes.get("experience_periods")
+        if periods is not None:
+            for period in periods:
+                if not period.get("start") or not (period.get("job_title") or "").strip():
+                    errors.setdefault("experience_periods", []).append(
+                        _("Chaque période d'expérience demande une date de début et l'emploi occupé.")
+                    )
+                elif period.get("end") and period["end"] < period["start"]:
+                    errors.setdefault("experience_periods", []).append(
+                        _("Une période d'expérience finit avant d'avoir commencé.")
+                    )
+        blocks = None
+        if changes.get("block_codes") is not None:
+            blocks, block_errors = _targeted_blocks(candidacy.certification, changes["block_codes"])
+            if block_errors:
+                errors["blocks"] = block_errors
+        if errors:
+            raise ValidationError(errors)
+
+        changed = {}
+        for field in ("funding", "situation"):
+            if field in changes and changes[field] != getattr(candidacy, field):
+                changed[field] = [getattr(candidacy, field), changes[field]]
+                setattr(candidacy, field, changes[field])
+        for field, value in (("employer", employer), ("tutor", tutor)):
+            if field in changes and value != getattr(candidacy, field):
+                before = getattr(candidacy, field)
+                changed[field] = [str(before) if before else "", str(value) if value else ""]
+                setattr(candidacy, field, value)
+        candidacy.save()
+        if periods is not None:
+            before = [str(p) for p in candidacy.experience_periods.all()]
+            candidacy.experience_periods.all().delete()
+            created = ExperiencePeriod.objects.bulk_create(
+                ExperiencePeriod(
+                    candidacy=candidacy,
+                    start=p["start"],
+                    end=p.get("end"),
+                    job_title=p["job_title"].strip(),
+                    employer_name=(p.get("employer_name") or "").strip(),
+                )
+                for p in periods
+            )
+            after = [str(p) for p in created]
+            if before != after:
+                changed["experience_periods"] = [before, after]
+        if blocks is not None:
+            before = sorted(candidacy.blocks.values_list("block__code", flat=True))
+            wanted = {b.pk for b in blocks}
+            candidacy.blocks.exclude(block_id__in=wanted).delete()
+            present = set(candidacy.blocks.values_list("block_id", flat=True))
+            held = held_block_ids(candidacy.candidate)
+            CandidacyBlock.objects.bulk_create(
+                CandidacyBlock(
+                    candidacy=candidacy,
+                    block=b,
+                    status=BlockStatus.EXEMPTED if b.pk in held else BlockStatus.TO_ACQUIRE,
+                )
+                for b in blocks
+                if b.pk not in present
+            )
+            after = sorted(b.code for b in blocks)
+            if before != after:
+                changed["blocks"] = [before, after]
+        CandidacyEvent.objects.create(candidacy=candidacy, by=by, name="update", data={"changed": changed})
+    return candidacy
+
+
+def _targeted_blocks(certification, block_codes):
+    blocks = list(Block.objects.filter(certification=certification, in_registry=True).order_by("position", "code"))
+    wanted = {code.strip().upper() for code in block_codes if code.strip()}
+    unknown = wanted - {b.code.upper() for b in blocks}
+    errors = []
+    if unknown:
+        errors.append(_("Blocs inconnus pour cette certification : %(codes)s.") % {"codes": ", ".join(sorted(unknown))})
+    chosen = [b for b in blocks if b.code.upper() in wanted]
+    if not chosen and not unknown:
+        errors.append(_("Choisissez au moins un bloc de compétences."))
+    return chosen, errors
+
+
+def candidacy_assign(*, candidacy: Candidacy, by, training_org=None, assessment_centre=None) -> Candidacy:
+    """Certifier staff name the training organisation and/or the assessment centre (accredited for the
+    certification). `None` leaves a side as it is. Notifies the organisations named, after commit."""
+    with transaction.atomic():
+        candidacy = _locked(candidacy)
+        if not actor_roles(by, candidacy) & {workflow.CERTIFIER, workflow.ADMIN}:
+            raise PermissionDenied(_("Seul le certificateur de la candidature désigne les organismes."))
+        if candidacy.state in workflow.FINAL_STATES or candidacy.state in {State.DECIDED, State.DELIVERED}:
+            raise ValidationError(
+                _("Les organismes ne se désignent plus quand la candidature est « %(state)s ».")
+                % {"state": candidacy.get_state_display()}
+            )
+        errors = {}
+        if training_org is None and assessment_centre is None:
+            errors["__all__"] = [_("Choisissez un organisme de formation ou un organisme évaluateur.")]
+        if training_org is not None:
+            if candidacy.path != "TRAINING":
+                errors["training_org"] = [_("Une candidature par la VAE n'a pas d'organisme de formation.")]
+            elif training_org.kind != OrganisationKind.TRAINING_ORG:
+                errors["training_org"] = [
+                    _("« %(name)s » n'est pas un organisme de formation.") % {"name": training_org.name}
+                ]
+        if assessment_centre is not None:
+            if assessment_centre.kind != OrganisationKind.ASSESSMENT_CENTRE:
+                errors["assessment_centre"] = [
+                    _("« %(name)s » n'est pas un organisme évaluateur.") % {"name": assessment_centre.name}
+                ]
+            elif not assessment_centre.accredited_certifications.filter(pk=candidacy.certification_id).exists():
+                errors["assessment_centre"] = [
+                    _("« %(name)s » n'est pas habilité à évaluer pour %(code)s.")
+                    % {"name": assessment_centre.name, "code": candidacy.certification.code}
+                ]
+        if errors:
+            raise ValidationError(errors)
+        data, notify = {}, [workflow.CANDIDATE]
+        if training_org is not None and training_org.pk != candidacy.training_org_id:
+            candidacy.training_org = training_org
+            data["training_org"] = training_org.name
+            notify.append(workflow.TRAINING_ORG)
+        if assessment_centre is not None and assessment_centre.pk != candidacy.assessment_centre_id:
+            candidacy.assessment_centre = assessment_centre
+            data["assessment_centre"] = assessment_centre.name
+            notify.append(workflow.ASSESSOR)
+        if not data:
+            return candidacy
+        candidacy.save(update_fields=["training_org", "assessment_centre", "updated_at"])
+        event = CandidacyEvent.objects.create(
+            candidacy=candidacy, by=by, name="assign", data={**data, "notify": notify}
+        )
+        _notice_after_commit(event)
+    return candidacy
+
+
+def document_upload(*, candidacy: Candidacy, by, kind: str, uploaded_file) -> Document:
+    """Store a piece of evidence after reading its type from its content (PDF, PNG, JPEG) and checking
+    its size. The file goes to the default storage under a name of our own, never the uploaded one."""
+    with transaction.atomic():
+        candidacy = _locked(candidacy)
+        if not actor_roles(by, candidacy):
+            raise PermissionDenied(_("Vous ne pouvez pas déposer de pièce sur cette candidature."))
+        if candidacy.state in workflow.FINAL_STATES:
+            raise ValidationError(
+                _("La candidature est « %(state)s » : elle ne reçoit plus de pièce.")
+                % {"state": candidacy.get_state_display()}
+            )
+        errors = {}
+        if kind not in DocumentKind.values:
+            errors["kind"] = [_("Choisissez la nature de la pièce dans la liste.")]
+        file_type, problems = uploads.upload_problems(uploaded_file)
+        if problems:
+            errors["file"] = problems
+        if errors:
+            raise ValidationError(errors)
+        document = Document(
+            candidacy=candidacy,
+            kind=kind,
+            original_name=PurePath(uploaded_file.name).name[:255],
+            content_type=file_type.content_type,
+            size=uploaded_file.size,
+            uploaded_by=by,
+        )
+        document.file.save("upload", uploaded_file, save=False)
+        try:
+            document.save()
+            CandidacyEvent.objects.create(
+                candidacy=candidacy,
+                by=by,
+                name="document",
+                data={"document_id": document.pk, "kind": kind, "name": document.original_name},
+            )
+        except Exception:
+            # The row is rolled back: do not leave its file behind.
+            document.file.storage.delete(document.file.name)
+            raise
+    return document
+
+
+MESSAGE_MAX_LENGTH = 5000
+
+
+def message_post(*, candidacy: Candidacy, by, body: str) -> Message:
+    """A message on the candidacy, read by everyone who may see it; e-mailed to the others after commit."""
+    with transaction.atomic():
+        candidacy = _locked(candidacy)
+        if not actor_roles(by, candidacy):
+            raise PermissionDenied(_("Vous ne pouvez pas écrire sur cette candidature."))
+        body = (body or "").strip()
+        if not body:
+            raise ValidationError({"body": [_("Écrivez votre message.")]})
+        if len(body) > MESSAGE_MAX_LENGTH:
+            raise ValidationError(
+                {
+                    "body": [
+                        _("Le message fait %(length)s caractères : raccourcissez-le à %(max)s au plus.")
+                        % {"length": len(body), "max": MESSAGE_MAX_LENGTH}
+                    ]
+                }
+            )
+        message = Message.objects.create(candidacy=candidacy, author=by, body=body)
+        event = CandidacyEvent.objects.create(
+            candidacy=candidacy,
+            by=by,
+            name="message",
+            data={"message_id": message.pk, "body": body, "notify": sorted(workflow.ALL_ROLES)},
+        )
+        _notice_after_commit(event)
+    return message
+
+
+def reminder_roles(candidacy: Candidacy) -> list[str]:
+    """Who can move the candidacy on from where it stands (read from the workflow); a draft concerns the
+    candidate and the employer only, not the certifier who has not received it yet."""
+    if candidacy.state == State.DRAFT:
+        return sorted({workflow.CANDIDATE, workflow.EMPLOYER})
+    roles = set()
+    for transition in workflow.transitions_from(candidacy.state, candidacy.path):
+        if transition.name != "withdraw":
+            roles |= transition.roles
+    return sorted(roles - {workflow.ADMIN})
+
+
+def candidacies_remind_idle(*, days: int | None = None, now=None) -> list[int]:
+    """Record a reminder on each open candidacy idle for `days` days (no event other than a reminder
+    since then) and e-mail the people who can move it on, once per idle period. Returns their ids."""
+    days = settings.CQP_IDLE_REMINDER_DAYS if days is None else days
+    if days < 1:
+        raise ValidationError(_("Le délai d'inactivité se compte en jours, au moins un."))
+    now = now or timezone.now()
+    reminded = []
+    for candidacy_id in candidacies_idle(days=days, now=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            candidacy = _locked(Candidacy(pk=candidacy_id))
+            # Checked again under the lock: two runs at once send one reminder.
+            if not candidacies_idle(days=days, now=now).filter(pk=candidacy_id).exists():
+                continue
+            event = CandidacyEvent.objects.create(
+                candidacy=candidacy,
+                at=now,
+                name="reminder",
+                data={
+                    "state": candidacy.state,
+                    "idle_days": days,
+                    "notify": reminder_roles(candidacy),
+                    "next": [
+                        str(t.label)
+                        for t in workflow.transitions_from(candidacy.state, candidacy.path)
+                        if t.name != "withdraw"
+                    ],
+                },
+            )
+            _notice_after_commit(event)
+        reminded.append(candidacy_id)
+    return reminded

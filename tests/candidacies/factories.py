@@ -1,11 +1,14 @@
 """Factories for organisations, candidates and candidacies. Candidacies are made by the real service."""
 
+from datetime import date
+
 import factory
 
 from cqp.accounts.enums import OrganisationKind, Role
 from cqp.accounts.models import Membership, Organisation, User
-from cqp.candidacies import services
-from cqp.candidacies.models import Candidate, Tutor
+from cqp.candidacies import services, workflow
+from cqp.candidacies.enums import BlockStatus
+from cqp.candidacies.models import CandidacyBlock, Candidate, Tutor
 from tests.catalogue.factories import BlockFactory, CertificationFactory, CertifierFactory
 
 
@@ -94,3 +97,76 @@ def candidacy(
         funding=funding,
         **kwargs,
     )
+
+
+# Routes through the workflow, by path, to reach each state with the real service.
+ROUTES = {
+    "TRAINING": {
+        "DRAFT": [],
+        "SUBMITTED": ["submit"],
+        "ADMISSIBLE": ["submit", "declare_admissible"],
+        "INADMISSIBLE": ["submit", "declare_inadmissible"],
+        "POSITIONED": ["submit", "declare_admissible", "record_positioning"],
+        "IN_TRAINING": ["submit", "declare_admissible", "record_positioning", "start_training"],
+        "IN_ASSESSMENT": ["submit", "declare_admissible", "record_positioning", "start_training", "start_assessment"],
+    },
+    "VAE": {
+        "DRAFT": [],
+        "SUBMITTED": ["submit"],
+        "ADMISSIBLE": ["submit", "declare_admissible"],
+        "INADMISSIBLE": ["submit", "declare_inadmissible"],
+        "DOSSIER_SUBMITTED": ["submit", "declare_admissible", "submit_vae_dossier"],
+        "IN_ASSESSMENT": ["submit", "declare_admissible", "submit_vae_dossier", "start_vae_assessment"],
+    },
+}
+AFTER_ASSESSMENT = {
+    "READY_FOR_JURY": ["mark_ready_for_jury"],
+    "SCHEDULED_FOR_JURY": ["mark_ready_for_jury", "schedule_for_jury"],
+    "DECIDED": ["mark_ready_for_jury", "schedule_for_jury", "record_decision"],
+    "DELIVERED": ["mark_ready_for_jury", "schedule_for_jury", "record_decision", "deliver"],
+    "CLOSED": ["mark_ready_for_jury", "schedule_for_jury", "record_decision", "close"],
+}
+VAE_EXPERIENCE = [{"start": date(2020, 1, 1), "end": date(2023, 12, 31), "job_title": "Opérateur de production"}]
+
+
+def route_to(state, path):
+    if state in ROUTES[path]:
+        return ROUTES[path][state]
+    if state == "WITHDRAWN":
+        return ["submit", "withdraw"]
+    return ROUTES[path]["IN_ASSESSMENT"] + AFTER_ASSESSMENT[state]
+
+
+def staffed_candidacy(*, path="TRAINING", certification=None, **kwargs):
+    """A draft candidacy with an employer, a training organisation (training path) and an accredited
+    assessment centre, so that every role has someone to act and every guard can pass."""
+    certification = certification or certification_with_blocks()
+    centre = OrganisationFactory(assessment_centre=True)
+    centre.accredited_certifications.add(certification)
+    kwargs.setdefault("employer", OrganisationFactory())
+    if path == "VAE":
+        kwargs.setdefault("funding", "")
+        kwargs.setdefault("experience_periods", VAE_EXPERIENCE)
+    else:
+        kwargs.setdefault("training_org", OrganisationFactory(training_org=True))
+    return candidacy(certification=certification, path=path, assessment_centre=centre, **kwargs)
+
+
+def admin_user():
+    return UserFactory(is_superuser=True, is_staff=True)
+
+
+def candidacy_in_state(state, *, path="TRAINING", by=None, **kwargs):
+    """A candidacy brought to `state` through the real transitions (by a platform administrator unless
+    `by`). On the way to delivery the first block is acquired and the others are not (a partial decision)."""
+    draft = staffed_candidacy(path=path, **kwargs)
+    by = by or admin_user()
+    for name in route_to(state, path):
+        if name == "record_decision":
+            blocks = list(draft.blocks.order_by("block__position"))
+            for position, block in enumerate(blocks):
+                block.status = BlockStatus.ACQUIRED if position == 0 else BlockStatus.NOT_ACQUIRED
+            CandidacyBlock.objects.bulk_update(blocks, ["status"])
+        comment = "Motif de test" if workflow.TRANSITIONS[name].comment_required else ""
+        draft = services.candidacy_transition(candidacy=draft, name=name, by=by, comment=comment)
+    return draft
