@@ -1,0 +1,91 @@
+"""The candidate's space: their candidacies, and applying for a certification."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cqp.candidacies.selectors import candidacies_visible_to
+from cqp.www.candidacies import forms as candidacy_forms
+from cqp.www.candidacies import services as page_services
+from cqp.www.candidacies import timeline
+
+from . import forms
+
+
+@login_required
+def candidate_home(request):
+    candidacies = list(
+        candidacies_visible_to(request.user)
+        .filter(candidate__user=request.user)
+        .select_related("certification", "candidate")
+    )
+    for candidacy in candidacies:
+        candidacy.next_step = timeline.NEXT_FOR_CANDIDATE.get(candidacy.state, "")
+    return render(request, "www/candidate/home.html", {"candidacies": candidacies})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def candidacy_apply(request):
+    code = request.GET.get("certification", "").strip()
+    choice = candidacy_forms.CertificationChoiceForm(request.GET if code else None)
+    if not (code and choice.is_valid()):
+        return render(request, "www/candidate/choose_certification.html", {"choice": choice})
+    certification = choice.cleaned_data["certification"]
+    periods = candidacy_forms.periods_formset()
+    form = forms.ApplyForm(certification=certification)
+    if request.method == "POST":
+        if "add_period" in request.POST:
+            initial = {name: request.POST.get(name, "") for name in ("path", "situation", "funding")}
+            initial["blocks"] = request.POST.getlist("blocks")
+            form = forms.ApplyForm(certification=certification, initial=initial)
+            periods = candidacy_forms.periods_formset(request.POST, add_one=True)
+        else:
+            form = forms.ApplyForm(request.POST, certification=certification)
+            periods = candidacy_forms.periods_formset(request.POST)
+            if form.is_valid() and periods.is_valid():
+                experience = candidacy_forms.periods_from(periods)
+                submit = request.POST.get("action") == "submit"
+                try:
+                    candidacy = page_services.candidacy_apply(
+                        by=request.user,
+                        submit=submit,
+                        certification=certification,
+                        path=form.cleaned_data["path"],
+                        situation=form.cleaned_data["situation"],
+                        funding=form.cleaned_data["funding"],
+                        experience_periods=experience,
+                        block_codes=form.block_codes(),
+                    )
+                except (PermissionDenied, ValidationError) as error:
+                    if isinstance(error, PermissionDenied):
+                        form.add_error(None, str(error))
+                    else:
+                        candidacy_forms.add_service_errors(form, error)
+                    if hint := candidacy_forms.vae_hint(form.cleaned_data["path"], experience):
+                        form.add_error(None, hint)
+                else:
+                    if submit:
+                        messages.success(request, _("Votre candidature est déposée : le certificateur va l'examiner."))
+                    else:
+                        messages.success(
+                            request,
+                            _("Votre candidature est enregistrée comme brouillon : déposez-la quand elle est prête."),
+                        )
+                    exempted = page_services.exempted_block_codes(candidacy)
+                    if exempted:
+                        messages.info(
+                            request,
+                            _("Blocs dispensés parce que vous les détenez déjà : %s.") % ", ".join(exempted),
+                        )
+                    return redirect(reverse("www:candidacy_detail", kwargs={"pk": candidacy.pk}))
+    return render(
+        request,
+        "www/candidate/apply.html",
+        {"certification": certification, "form": form, "periods": periods},
+        status=400 if request.method == "POST" and "add_period" not in request.POST else 200,
+    )
