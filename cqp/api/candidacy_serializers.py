@@ -140,6 +140,15 @@ class EventActorSerializer(serializers.Serializer):
     name = serializers.CharField(source="get_full_name")
 
 
+# Acts of the trail that are not transitions of the workflow.
+ACT_LABELS = {
+    "create": _("Création de la candidature"),
+    "update": _("Modification du brouillon"),
+    "assign": _("Désignation des organismes"),
+    "document": _("Dépôt d'une pièce"),
+}
+
+
 class CandidacyEventSerializer(serializers.Serializer):
     """One row of the trail: who, when, what, from which state to which, why."""
 
@@ -148,7 +157,12 @@ class CandidacyEventSerializer(serializers.Serializer):
         return {
             "who": EventActorSerializer(source="by", allow_null=True, help_text="Null : le système. / Null: system."),
             "when": serializers.DateTimeField(source="at"),
-            "name": serializers.CharField(help_text="create, ou le nom d'une transition. / create, or a transition."),
+            "name": serializers.CharField(
+                help_text=(
+                    "Le nom d'une transition, ou create, update, assign, document. / A transition's name, or create, "
+                    "update, assign, document."
+                )
+            ),
             "label": serializers.SerializerMethodField(),
             "from": described(
                 serializers.CharField(source="from_state"),
@@ -161,8 +175,8 @@ class CandidacyEventSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_label(self, event) -> str:
-        if event.name == "create":
-            return str(_("Création de la candidature"))
+        if event.name in ACT_LABELS:
+            return str(ACT_LABELS[event.name])
         transition = workflow.TRANSITIONS.get(event.name)
         return str(transition.label) if transition else event.name
 
@@ -274,9 +288,8 @@ class CandidacyCreateSerializer(CandidacyChangesSerializer):
 
 
 class CandidacyUpdateSerializer(CandidacyChangesSerializer):
-    """PATCH body: every field optional; only those sent change."""
-
-    path = serializers.ChoiceField(choices=enums.Path.choices, required=False)
+    """PATCH body: every field optional; only those sent change. The path and the certification stay:
+    another path or certification is another candidacy."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -584,3 +584,122 @@ def test_the_cursor_walks_every_candidacy_once_newest_first(api, world):
     assert seen == expected
     assert pages == 3
     assert len(expected) == 6
+
+
+# Changes to a draft ---------------------------------------------------------------------------------
+
+
+def test_the_candidate_changes_their_draft(api, world):
+    mine = world["a"]["candidacy"]
+    code = world["a"]["certification"].code
+    api.force_authenticate(world["a"]["candidate"])
+
+    response = api.patch(
+        detail(mine.pk),
+        {
+            "situation": "JOB_SEEKER",
+            "funding": "CPF",
+            "employer": None,
+            "blocks": [f"{code}BC03"],
+            "experience_periods": [{"start": "2019-05-01", "job_title": "Soudeur"}],
+        },
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["situation"], body["funding"], body["employer"]) == ("JOB_SEEKER", "CPF", None)
+    assert [b["code"] for b in body["blocks"]] == [f"{code}BC03"]
+    assert body["experience_periods"] == [
+        {"start": "2019-05-01", "end": None, "job_title": "Soudeur", "employer_name": ""}
+    ]
+    assert CandidacyEvent.objects.filter(candidacy=mine, name="update").exists()
+    history = api.get(detail(mine.pk, "history/")).json()["results"]
+    assert history[-1]["label"] == "Modification du brouillon"
+
+
+def test_only_the_fields_sent_change(api, world):
+    mine = world["a"]["candidacy"]
+    api.force_authenticate(world["a"]["certifier_staff"])
+
+    body = api.patch(detail(mine.pk), {"situation": "YOUNG"}, format="json").json()
+
+    assert (body["situation"], body["funding"]) == ("YOUNG", "PLAN")
+    assert body["employer"]["id"] == world["a"]["employer"].pk
+    assert len(body["blocks"]) == 3
+
+
+def test_a_submitted_candidacy_is_no_longer_changed(api, world):
+    mine = world["a"]["candidacy"]
+    api.force_authenticate(world["a"]["candidate"])
+    api.post(detail(mine.pk, "transitions/"), {"name": "submit"}, format="json")
+
+    response = api.patch(detail(mine.pk), {"situation": "YOUNG"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": ["Seul un brouillon se modifie : cette candidature est « Déposée »."]
+    }
+    assert Candidacy.objects.get(pk=mine.pk).situation == "EMPLOYEE"
+
+
+def test_an_assigned_training_org_may_read_but_not_change_a_draft(api, world):
+    mine = world["a"]["candidacy"]
+    api.force_authenticate(world["a"]["training_org"])
+
+    response = api.patch(detail(mine.pk), {"situation": "YOUNG"}, format="json")
+
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Vous ne pouvez pas modifier cette candidature."}
+
+
+def test_bad_changes_are_refused_under_their_keys(api, world):
+    mine = world["a"]["candidacy"]
+    api.force_authenticate(world["a"]["candidate"])
+
+    shape = api.patch(detail(mine.pk), {"funding": "LOTTERY", "tutor": "x"}, format="json")
+    rule = api.patch(detail(mine.pk), {"tutor": TutorFactory(employer=world["b"]["employer"]).pk}, format="json")
+
+    assert shape.status_code == 400 and set(shape.json()) == {"funding", "tutor"}
+    assert rule.status_code == 400
+    assert rule.json() == {"tutor": ["Le tuteur doit appartenir à l'entreprise du candidat."]}
+
+
+# Documents ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_the_candidate_uploads_a_document_checked_by_its_content(api, world, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    mine = world["a"]["candidacy"]
+    api.force_authenticate(world["a"]["candidate"])
+    pdf = SimpleUploadedFile("attestation.pdf", b"%PDF-1.7\n1 0 obj\n", content_type="application/pdf")
+    fake = SimpleUploadedFile("photo.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+
+    stored = api.post(detail(mine.pk, "documents/"), {"kind": "EXPERIENCE", "file": pdf}, format="multipart")
+    refused = api.post(detail(mine.pk, "documents/"), {"kind": "EXPERIENCE", "file": fake}, format="multipart")
+    bad_kind = api.post(
+        detail(mine.pk, "documents/"),
+        {"kind": "SELFIE", "file": SimpleUploadedFile("a.pdf", b"%PDF-1.7\n")},
+        format="multipart",
+    )
+
+    assert stored.status_code == 201, stored.content
+    row = stored.json()
+    assert (row["kind"], row["original_name"], row["content_type"]) == (
+        "EXPERIENCE",
+        "attestation.pdf",
+        "application/pdf",
+    )
+    assert refused.status_code == 400 and refused.json()["file"]
+    assert bad_kind.status_code == 400 and "Nature de pièce inconnue" in bad_kind.json()["kind"][0]
+    listing = api.get(detail(mine.pk, "documents/")).json()
+    assert [d["id"] for d in listing["results"]] == [row["id"]]
+    served = api.get(row["download_url"])
+    assert b"".join(served.streaming_content) == b"%PDF-1.7\n1 0 obj\n"
