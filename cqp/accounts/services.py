@@ -1,5 +1,6 @@
 """Accounts: self-registration with a verified address, and the export of a person's own data."""
 
+from datetime import timedelta
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from .models import Membership, User
 AUDIT_OBJECT_TYPE = "accounts.User"
 SIGNUP = "account.signup"
 VERIFY = "account.verify"
+PURGE = "account.purge_unconfirmed"
 
 
 def _audit(*, user, by, action, after=None, reason=""):
@@ -73,7 +75,8 @@ def candidate_signup(*, email: str, first_name: str, last_name: str, password: s
         user=user,
         by=None,
         action=SIGNUP,
-        after={"email": email, "first_name": user.first_name, "last_name": user.last_name, "consent": consent},
+        # The consent only: the trail outlives an account purged unconfirmed, and must not keep its identity.
+        after={"consent": consent},
         reason=_("Inscription en ligne d'un candidat"),
     )
     _enqueue_after_commit(tasks.send_verification_email, user.pk)
@@ -102,6 +105,21 @@ def account_verify(*, user: User) -> User:
     Membership.objects.get_or_create(user=user, role=Role.CANDIDATE, organisation=None, certifier=None)
     _audit(user=user, by=user, action=VERIFY, after={"is_active": True}, reason=_("Adresse e-mail confirmée"))
     return user
+
+
+@transaction.atomic
+def unconfirmed_accounts_purge(*, older_than_days: int = 30, by=None) -> int:
+    """Delete the accounts never confirmed within this many days: nobody uses them, the law says keep nothing."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    stale = [
+        user
+        for user in User.objects.filter(is_active=False, last_login__isnull=True, date_joined__lt=cutoff)
+        if awaiting_verification(user)
+    ]
+    for user in stale:
+        _audit(user=user, by=by, action=PURGE, reason=_("Compte jamais confirmé, supprimé"))
+        user.delete()
+    return len(stale)
 
 
 def password_reset_request(*, users) -> None:

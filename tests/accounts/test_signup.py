@@ -212,3 +212,23 @@ def test_signed_in_people_skip_the_sign_up_page(client):
 def test_login_page_links_to_sign_up_and_reset(client):
     page = text(client.get(reverse("accounts:login")))
     assert reverse("accounts:signup") in page and reverse("accounts:password_reset") in page
+
+
+def test_accounts_never_confirmed_are_deleted_after_a_while(client, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    sign_up(client, django_capture_on_commit_callbacks)
+    sign_up(client, django_capture_on_commit_callbacks, email="recent@exemple.fr")
+    switched_off = make_user("ancien@exemple.fr", is_active=False)
+    User.objects.filter(email__in=["lea.moreau@exemple.fr", "ancien@exemple.fr"]).update(
+        date_joined=timezone.now() - timedelta(days=31)
+    )
+    call_command("purge_unconfirmed_accounts", "--days", "30")
+    assert set(User.objects.values_list("email", flat=True)) == {"recent@exemple.fr", switched_off.email}
+    purge = AuditEvent.objects.get(action="account.purge_unconfirmed")
+    # The trail keeps that it happened, not who it was.
+    kept = AuditEvent.objects.filter(object_id=purge.object_id).values_list("after", flat=True)
+    assert "lea.moreau" not in str(list(kept)) and "Moreau" not in str(list(kept))
