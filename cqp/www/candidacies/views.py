@@ -64,6 +64,7 @@ def _render(request, candidacy, *, bound=None, document_form=None, message_form=
         "document_form": document_form or forms.DocumentForm(auto_id="id_document_%s"),
         "message_form": message_form or forms.MessageForm(auto_id="id_message_%s"),
         "is_candidate": workflow.CANDIDATE in roles,
+        "is_employer": workflow.EMPLOYER in roles,
     }
     return render(request, "www/candidacies/candidacy_detail.html", context, status=status)
 
