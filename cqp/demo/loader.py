@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.db import transaction
 
+from cqp.accounts.enums import Role
 from cqp.accounts.models import Membership, User
 from cqp.catalogue import services
 from cqp.catalogue.models import (
@@ -24,10 +25,11 @@ from cqp.catalogue.models import (
     Nsf,
 )
 
-from . import content
+from . import candidacies, content
 
 SAMPLES = Path(__file__).resolve().parent.parent / "catalogue" / "registry" / "samples"
 PLATFORM_ADMIN = "platform_admin"
+ORGANISATION_ROLES = {Role.EMPLOYER, Role.TRAINING_ORG, Role.ASSESSOR}
 
 
 def sample_files(folder: Path = SAMPLES) -> list[Path]:
@@ -86,8 +88,9 @@ def load_accounts(certifiers: dict[str, Certifier]) -> list[dict]:
         user.set_password(content.PASSWORD)
         user.save()
         certifier = certifiers.get(certifier_key)
-        if role != PLATFORM_ADMIN:
-            Membership.objects.get_or_create(user=user, role=role, certifier=certifier)
+        # Employers, training organisations and assessment centres belong to an organisation: see candidacies.py.
+        if role != PLATFORM_ADMIN and role not in ORGANISATION_ROLES:
+            Membership.objects.get_or_create(user=user, role=role, certifier=certifier, organisation=None)
         rows.append({"role": role, "email": email, "password": content.PASSWORD, "certifier": certifier})
     return rows
 
@@ -176,4 +179,12 @@ def load_demo(stdout=None) -> dict:
     accounts = load_accounts(certifiers)
     admin = User.objects.get(email=accounts[0]["email"])
     certifications = load_certifications(by=admin, certifiers=certifiers)
-    return {"files": files, "accounts": accounts, "certifications": certifications}
+    platform = candidacies.load_candidacies(certifications=certifications, certifiers=certifiers, admin=admin)
+    for account in accounts:
+        account["organisation"] = platform["organisations"].get(account["email"])
+    return {
+        "files": files,
+        "accounts": accounts,
+        "certifications": certifications,
+        "candidacies_made": platform["made"],
+    }

@@ -1,0 +1,361 @@
+"""Demo organisations, memberships and candidacies in every state of the workflow, on both paths.
+
+Candidacies are made and moved by the real services (candidacy_create, candidacy_assign,
+candidacy_transition), each step by the person whose role it is, so that the trail is the one a
+real candidacy leaves. Idempotent: a candidacy is recognised by its candidate (e-mail),
+certification and path, and never made twice.
+"""
+
+import logging
+from datetime import date
+
+from django.db import transaction
+from django.test.utils import override_settings
+
+from cqp.accounts.enums import OrganisationKind, Role
+from cqp.accounts.models import Membership, Organisation, User
+from cqp.candidacies import services
+from cqp.candidacies.enums import BlockStatus, Path, State
+from cqp.candidacies.models import Candidacy, CandidacyBlock, Candidate, Tutor
+from cqp.catalogue.models import Branch, Certification
+
+DEMO = "(démonstration)"
+
+ORGANISATIONS = {
+    # key: (kind, name, SIRET (fictitious), IDCC, branch slug, city)
+    "aero": (
+        OrganisationKind.EMPLOYER,
+        f"Aérostructures du Sud-Ouest {DEMO}",
+        "90000000100017",
+        "3248",
+        "metallurgie",
+        "Toulouse",
+    ),
+    "conserverie": (
+        OrganisationKind.EMPLOYER,
+        f"Conserverie de l'Atlantique {DEMO}",
+        "90000000200015",
+        "1396",
+        "industries-alimentaires",
+        "Nantes",
+    ),
+    "campus": (
+        OrganisationKind.TRAINING_ORG,
+        f"Campus des métiers de l'industrie {DEMO}",
+        "90000000300013",
+        "",
+        "",
+        "Bordeaux",
+    ),
+    "evaluation": (
+        OrganisationKind.ASSESSMENT_CENTRE,
+        f"Centre d'évaluation des compétences industrielles {DEMO}",
+        "90000000400011",
+        "",
+        "",
+        "Lyon",
+    ),
+}
+
+# Demo accounts that join an organisation (the account table of content.ACCOUNTS).
+MEMBERS = [
+    ("employeur@cqp.example", Role.EMPLOYER, "aero"),
+    ("formation@cqp.example", Role.TRAINING_ORG, "campus"),
+    ("evaluateur@cqp.example", Role.ASSESSOR, "evaluation"),
+]
+CANDIDATE_ACCOUNT = "candidat@cqp.example"
+TUTOR = ("aero", "Bernard", "Lefèvre", "Chef d'atelier assemblage", "bernard.lefevre@aero.example")
+
+# Candidates without an account: (key, first name, last name, situation).
+CANDIDATES = [
+    ("lea", "Léa", "Bonnet", "YOUNG"),
+    ("karim", "Karim", "Haddad", "EMPLOYEE"),
+    ("ines", "Inès", "Fontaine", "JOB_SEEKER"),
+    ("thomas", "Thomas", "Girard", "EMPLOYEE"),
+    ("manon", "Manon", "Chevalier", "YOUNG"),
+    ("yanis", "Yanis", "Mercier", "EMPLOYEE"),
+    ("chloe", "Chloé", "Lambert", "JOB_SEEKER"),
+    ("lucas", "Lucas", "Faure", "EMPLOYEE"),
+    ("sarah", "Sarah", "Rousseau", "EMPLOYEE"),
+    ("hugo", "Hugo", "Blanc", "JOB_SEEKER"),
+    ("emma", "Emma", "Guerin", "EMPLOYEE"),
+    ("nathan", "Nathan", "Muller", "EMPLOYEE"),
+    ("jade", "Jade", "Henry", "JOB_SEEKER"),
+    ("louis", "Louis", "Roussel", "JOB_SEEKER"),
+    ("alice", "Alice", "Nicolas", "EMPLOYEE"),
+    ("rayan", "Rayan", "Perrin", "EMPLOYEE"),
+]
+
+# The workflow walked by each path up to delivery; a target state stops the walk where it is reached.
+ROUTES = {
+    Path.TRAINING: [
+        "submit",
+        "declare_admissible",
+        "record_positioning",
+        "start_training",
+        "start_assessment",
+        "mark_ready_for_jury",
+        "schedule_for_jury",
+        "record_decision",
+        "deliver",
+        "close",
+    ],
+    Path.VAE: [
+        "submit",
+        "declare_admissible",
+        "submit_vae_dossier",
+        "start_vae_assessment",
+        "mark_ready_for_jury",
+        "schedule_for_jury",
+        "record_decision",
+        "deliver",
+        "close",
+    ],
+}
+TARGETS = {
+    "submit": State.SUBMITTED,
+    "declare_admissible": State.ADMISSIBLE,
+    "record_positioning": State.POSITIONED,
+    "start_training": State.IN_TRAINING,
+    "start_assessment": State.IN_ASSESSMENT,
+    "submit_vae_dossier": State.DOSSIER_SUBMITTED,
+    "start_vae_assessment": State.IN_ASSESSMENT,
+    "mark_ready_for_jury": State.READY_FOR_JURY,
+    "schedule_for_jury": State.SCHEDULED_FOR_JURY,
+    "record_decision": State.DECIDED,
+    "deliver": State.DELIVERED,
+    "close": State.CLOSED,
+}
+COMMENTS = {
+    "declare_admissible": "Dossier complet, conditions d'accès vérifiées.",
+    "declare_inadmissible": "L'expérience déclarée ne porte pas sur les activités du CQP.",
+    "withdraw": "Changement de situation professionnelle : la personne arrête son parcours.",
+    "record_decision": "Avis du jury paritaire national.",
+}
+
+# Each demo candidacy: (candidate key, certification key, certifier key, path, funding, employer key,
+# target state, options). Options: "withdraw_at" (state from which it is withdrawn), "outcome" of the
+# jury per block ("all", "partial"), "assign" (False: no organisation named yet), "reopen".
+RNCP_AERO, RNCP_FONDERIE, RNCP_MAINTENANCE, CQPI = "RNCP36086", "RNCP41789", "RNCP41679", "CQPI-CEI"
+CANDIDACIES = [
+    # The demo candidate's own candidacies.
+    ("camille", RNCP_AERO, "uimm", Path.TRAINING, "PLAN", "aero", State.IN_TRAINING, {}),
+    ("camille", RNCP_MAINTENANCE, "ocapiat", Path.VAE, "", None, State.SUBMITTED, {}),
+    ("camille", CQPI, "uimm", Path.TRAINING, "PERSONAL", None, State.DRAFT, {}),
+    # Training path, UIMM.
+    ("lea", RNCP_AERO, "uimm", Path.TRAINING, "CONTRAT_PRO", "aero", State.SUBMITTED, {}),
+    ("karim", RNCP_AERO, "uimm", Path.TRAINING, "PLAN", "aero", State.ADMISSIBLE, {"assign": False}),
+    ("thomas", RNCP_FONDERIE, "uimm", Path.TRAINING, "PLAN", "aero", State.POSITIONED, {}),
+    ("yanis", RNCP_AERO, "uimm", Path.TRAINING, "PRO_A", "aero", State.IN_ASSESSMENT, {}),
+    ("lucas", RNCP_FONDERIE, "uimm", Path.TRAINING, "PLAN", "aero", State.READY_FOR_JURY, {}),
+    ("sarah", RNCP_AERO, "uimm", Path.TRAINING, "PLAN", "aero", State.SCHEDULED_FOR_JURY, {}),
+    ("emma", RNCP_AERO, "uimm", Path.TRAINING, "PLAN", "aero", State.DECIDED, {"outcome": "partial"}),
+    ("nathan", RNCP_FONDERIE, "uimm", Path.TRAINING, "PLAN", "aero", State.DELIVERED, {"outcome": "all"}),
+    ("jade", RNCP_AERO, "uimm", Path.TRAINING, "CONTRAT_PRO", "aero", State.CLOSED, {"outcome": "all"}),
+    ("manon", CQPI, "uimm", Path.TRAINING, "REGION", None, State.DRAFT, {}),
+    ("rayan", RNCP_FONDERIE, "uimm", Path.TRAINING, "PLAN", "aero", State.INADMISSIBLE, {}),
+    ("alice", RNCP_AERO, "uimm", Path.TRAINING, "PLAN", "aero", State.WITHDRAWN, {"withdraw_at": State.IN_TRAINING}),
+    (
+        "lucas",
+        RNCP_AERO,
+        "uimm",
+        Path.TRAINING,
+        "PLAN",
+        "aero",
+        State.ADMISSIBLE,
+        {"outcome": "partial", "reopen": True},
+    ),
+    # VAE path, OCAPIAT and UIMM.
+    ("ines", RNCP_MAINTENANCE, "ocapiat", Path.VAE, "FRANCE_TRAVAIL", None, State.DRAFT, {}),
+    ("karim", RNCP_MAINTENANCE, "ocapiat", Path.VAE, "", "conserverie", State.ADMISSIBLE, {}),
+    ("chloe", RNCP_MAINTENANCE, "ocapiat", Path.VAE, "", None, State.DOSSIER_SUBMITTED, {}),
+    ("hugo", RNCP_MAINTENANCE, "ocapiat", Path.VAE, "", None, State.IN_ASSESSMENT, {}),
+    ("louis", RNCP_MAINTENANCE, "ocapiat", Path.VAE, "", None, State.READY_FOR_JURY, {}),
+    ("thomas", RNCP_MAINTENANCE, "ocapiat", Path.VAE, "", "conserverie", State.SCHEDULED_FOR_JURY, {}),
+    ("sarah", RNCP_MAINTENANCE, "ocapiat", Path.VAE, "", "conserverie", State.DECIDED, {"outcome": "partial"}),
+    ("emma", RNCP_MAINTENANCE, "ocapiat", Path.VAE, "", None, State.DELIVERED, {"outcome": "all"}),
+    ("nathan", RNCP_MAINTENANCE, "ocapiat", Path.VAE, "", None, State.CLOSED, {"outcome": "all"}),
+    ("jade", RNCP_MAINTENANCE, "ocapiat", Path.VAE, "", None, State.INADMISSIBLE, {}),
+    ("yanis", RNCP_MAINTENANCE, "ocapiat", Path.VAE, "", None, State.WITHDRAWN, {"withdraw_at": State.SUBMITTED}),
+    ("alice", RNCP_FONDERIE, "uimm", Path.VAE, "", "aero", State.SUBMITTED, {}),
+    ("hugo", RNCP_AERO, "uimm", Path.VAE, "", None, State.IN_ASSESSMENT, {}),
+]
+
+# Two years of related experience: VAE asks for one at least.
+EXPERIENCE = [
+    {
+        "start": date(2022, 9, 1),
+        "end": date(2024, 8, 31),
+        "job_title": "Opérateur de production",
+        "employer_name": "Entreprise industrielle",
+    }
+]
+
+
+def load_organisations(*, certifications: dict[str, Certification]) -> dict[str, Organisation]:
+    branches = {b.slug: b for b in Branch.objects.all()}
+    organisations = {}
+    for key, (kind, name, siret, idcc, branch, city) in ORGANISATIONS.items():
+        organisation, _ = Organisation.objects.update_or_create(
+            kind=kind,
+            siret=siret,
+            defaults={
+                "name": name,
+                "idcc": idcc,
+                "branch": branches.get(branch),
+                "city": city,
+                "email": f"contact@{key}.example",
+            },
+        )
+        organisations[key] = organisation
+    # The assessment centre is accredited on every active demo CQP.
+    organisations["evaluation"].accredited_certifications.add(*(c for c in certifications.values() if c.active))
+    return organisations
+
+
+def load_members(organisations) -> dict[str, User]:
+    users = {}
+    for email, role, key in MEMBERS:
+        user = User.objects.get(email=email)
+        # A membership without organisation, as earlier demo data made, opens nothing: replaced.
+        Membership.objects.filter(user=user, role=role, organisation=None, certifier=None).delete()
+        Membership.objects.get_or_create(user=user, role=role, organisation=organisations[key], certifier=None)
+        users[role] = user
+    account = User.objects.get(email=CANDIDATE_ACCOUNT)
+    camille, _ = Candidate.objects.get_or_create(
+        user=account,
+        defaults={"first_name": account.first_name, "last_name": account.last_name, "email": account.email},
+    )
+    candidates = {"camille": camille}
+    for key, first_name, last_name, _situation in CANDIDATES:
+        candidates[key], _ = Candidate.objects.get_or_create(
+            email=f"{key}.{last_name.lower()}@candidat.example",
+            user=None,
+            defaults={"first_name": first_name, "last_name": last_name},
+        )
+    employer_key, first_name, last_name, job_title, email = TUTOR
+    tutor, _ = Tutor.objects.get_or_create(
+        employer=organisations[employer_key],
+        email=email,
+        defaults={"first_name": first_name, "last_name": last_name, "job_title": job_title},
+    )
+    return {"users": users, "candidates": candidates, "tutor": tutor}
+
+
+def _steps(path, target, options) -> list[str]:
+    if target == State.DRAFT:
+        return []
+    if target == State.INADMISSIBLE:
+        return ["submit", "declare_inadmissible"]
+    if target == State.WITHDRAWN:
+        return [*_steps(path, options["withdraw_at"], {}), "withdraw"]
+    route = ROUTES[path]
+    if options.get("reopen"):
+        return [*route[: route.index("deliver") + 1], "reopen"]
+    for position, name in enumerate(route):
+        if TARGETS[name] == target:
+            return route[: position + 1]
+    raise ValueError(f"{target} is not on the {path} path")
+
+
+def _actor(name, candidacy, *, staff, users, employer):
+    """The person whose role it is to apply this step; certifier staff may apply every one."""
+    user = candidacy.candidate.user
+    if name in ("submit", "submit_vae_dossier", "withdraw") and user is not None:
+        return user
+    if name == "submit" and candidacy.employer_id == employer.pk:
+        return users[Role.EMPLOYER]
+    if name in ("record_positioning", "start_training") and candidacy.training_org_id:
+        return users[Role.TRAINING_ORG]
+    if name in ("start_assessment", "start_vae_assessment", "mark_ready_for_jury") and candidacy.assessment_centre_id:
+        return users[Role.ASSESSOR]
+    return staff
+
+
+def _set_jury_outcome(candidacy, outcome):
+    # No service records the jury's per-block results yet (the jury issue brings deliberations):
+    # the demo sets the block statuses the opinion implies, directly.
+    blocks = list(CandidacyBlock.objects.filter(candidacy=candidacy, status=BlockStatus.TO_ACQUIRE).order_by("pk"))
+    acquired = blocks if outcome == "all" else blocks[: max(1, len(blocks) // 2)]
+    CandidacyBlock.objects.filter(pk__in=[b.pk for b in acquired]).update(status=BlockStatus.ACQUIRED)
+    CandidacyBlock.objects.filter(pk__in=[b.pk for b in blocks if b not in acquired]).update(
+        status=BlockStatus.NOT_ACQUIRED
+    )
+
+
+@transaction.atomic
+def _make(spec, *, certifications, certifiers, organisations, people, admin) -> Candidacy:
+    candidate_key, certification_key, certifier_key, path, funding, employer_key, target, options = spec
+    candidate = people["candidates"][candidate_key]
+    certifier = certifiers[certifier_key]
+    staff = (
+        User.objects.filter(memberships__role=Role.CERTIFIER_STAFF, memberships__certifier=certifier)
+        .order_by("pk")
+        .first()
+        or admin
+    )
+    situation = next((s for k, *_, s in CANDIDATES if k == candidate_key), "EMPLOYEE")
+    employer = organisations[employer_key] if employer_key else None
+    creator = candidate.user or (people["users"][Role.EMPLOYER] if employer_key == "aero" else staff)
+    candidacy = services.candidacy_create(
+        by=creator,
+        candidate=candidate,
+        certification=certifications[certification_key],
+        certifier=certifier,
+        path=path,
+        situation=situation,
+        funding=funding,
+        employer=employer,
+        tutor=people["tutor"] if funding in ("CONTRAT_PRO", "PRO_A") else None,
+        experience_periods=EXPERIENCE if path == Path.VAE else (),
+    )
+    steps = _steps(path, target, options)
+    for position, name in enumerate(steps):
+        candidacy = services.candidacy_transition(
+            candidacy=candidacy,
+            name=name,
+            by=_actor(name, candidacy, staff=staff, users=people["users"], employer=organisations["aero"]),
+            comment=COMMENTS.get(name, ""),
+        )
+        # Organisations are named once admissible, when the path goes on (some are left to name).
+        if name == "declare_admissible" and options.get("assign", True) and position + 1 < len(steps):
+            candidacy = services.candidacy_assign(
+                candidacy=candidacy,
+                by=staff,
+                training_org=organisations["campus"] if path == Path.TRAINING else None,
+                assessment_centre=organisations["evaluation"],
+            )
+        if name == "record_decision":
+            _set_jury_outcome(candidacy, options.get("outcome", "all"))
+    return candidacy
+
+
+def load_candidacies(*, certifications, certifiers, admin) -> dict:
+    """Organisations, memberships and candidacies. Returns the organisations of the demo accounts."""
+    organisations = load_organisations(certifications=certifications)
+    people = load_members(organisations)
+    made = 0
+    # The demo's addresses are fictitious: the e-mails of its story are not sent, nor each task logged.
+    tasks_log = logging.getLogger("django_tasks")
+    level = tasks_log.level
+    tasks_log.setLevel(logging.WARNING)
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        for spec in CANDIDACIES:
+            candidate = people["candidates"][spec[0]]
+            certification = certifications[spec[1]]
+            if Candidacy.objects.filter(candidate=candidate, certification=certification, path=spec[3]).exists():
+                continue
+            _make(
+                spec,
+                certifications=certifications,
+                certifiers=certifiers,
+                organisations=organisations,
+                people=people,
+                admin=admin,
+            )
+            made += 1
+    tasks_log.setLevel(level)
+    return {
+        "made": made,
+        "organisations": {email: organisations[key] for email, _, key in MEMBERS},
+    }
