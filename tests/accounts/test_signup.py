@@ -232,3 +232,18 @@ def test_accounts_never_confirmed_are_deleted_after_a_while(client, django_captu
     # The trail keeps that it happened, not who it was.
     kept = AuditEvent.objects.filter(object_id=purge.object_id).values_list("after", flat=True)
     assert "lea.moreau" not in str(list(kept)) and "Moreau" not in str(list(kept))
+
+
+def test_the_html_part_carries_the_same_link(client, mailoutbox, settings, django_capture_on_commit_callbacks):
+    sign_up(client, django_capture_on_commit_callbacks)
+    link = link_in(mailoutbox[0], VERIFY_PATH)
+    html_part = mailoutbox[0].alternatives[0][0]
+    assert f'href="{settings.SITE_URL}{link}"' in html_part
+
+
+def test_repeated_sign_ups_for_one_address_are_slowed_down(client, mailoutbox, django_capture_on_commit_callbacks):
+    for _ in range(3):
+        sign_up(client, django_capture_on_commit_callbacks)
+    response = sign_up(client, django_capture_on_commit_callbacks)
+    assert response.status_code == 200 and "Trop de tentatives" in text(response)
+    assert len(mailoutbox) == 3
