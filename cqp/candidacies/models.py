@@ -113,6 +113,8 @@ class Candidacy(models.Model):
         indexes = [
             models.Index(fields=["certifier", "state", "-created_at"], name="candidacy_pipeline"),
             models.Index(fields=["state", "state_changed_at"], name="candidacy_idle"),
+            # Lists newest first (API cursor): read in index order and stop at the page's end.
+            models.Index(fields=["-created_at", "-id"], name="candidacy_newest"),
         ]
 
     def __str__(self):
