@@ -116,3 +116,13 @@ def test_my_data_page_and_download(client, two_people):
     data = json.loads(response.content)
     assert data["account"]["email"] == "lea@exemple.fr"
     assert "yanis@exemple.fr" not in response.content.decode()
+
+
+def test_the_page_reads_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    lea, _ = person_with_a_candidacy("lea@exemple.fr", "Léa", "Moreau")
+    for _n in range(3):
+        candidacy(candidate=lea.candidate, certification=certification_with_blocks(blocks=3))
+    client.force_login(lea)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("accounts:my_data"))
+    assert response.status_code == 200 and len(response.context["data"]["candidacies"]) == 4
