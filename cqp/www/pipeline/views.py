@@ -25,11 +25,34 @@ from . import selectors
 from .forms import SORT_LABELS, AssignForm, CandidacyFilterForm, DecisionForm
 
 
+def _url_maker(name):
+    """One reverse() per page rather than per row: the row's pk takes the place of a marker."""
+    marker = "2147483647"
+    url = reverse(name, kwargs={"pk": int(marker)})
+    return lambda pk: url.replace(marker, str(pk))
+
+
+def _prepare_rows(rows, *, pipeline):
+    """What each row shows, computed once per page (labels, links) rather than in the template loop."""
+    states, paths = {k: str(v) for k, v in State.choices}, {k: str(v) for k, v in Path.choices}
+    detail, assign, decide = (
+        _url_maker("www:candidacy_detail"),
+        _url_maker("www:candidacy_assign"),
+        _url_maker("www:pipeline_decide"),
+    )
+    for row in rows:
+        row.state_label, row.path_label = states[row.state], paths[row.path]
+        row.detail_url = detail(row.pk)
+        if pipeline:
+            row.assign_url = assign(row.pk)
+            row.decide_url = decide(row.pk) if row.state == State.SUBMITTED else ""
+
+
 def _forbidden(request, *, title, text):
     return render(request, "www/pipeline/not_allowed.html", {"title": title, "text": text}, status=403)
 
 
-def _listing(request, *, scope, form, template, extra):
+def _listing(request, *, scope, form, template, extra, pipeline=False):
     """Filter, count per state (one GROUP BY), then one page of rows: the same for both lists."""
     filters = form.filters()
     filtered = selectors.filter_candidacies(scope, filters)
@@ -39,6 +62,8 @@ def _listing(request, *, scope, form, template, extra):
     rows = filtered.filter(state=state) if state else filtered
     current_sort = filters.get("sort") or "recent"
     page = selectors.candidacy_page(rows, total=total, sort=current_sort, page_number=request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    _prepare_rows(page.object_list, pipeline=pipeline)
     sort_links = [
         {"label": SORT_LABELS[key], "query": form.query(sort=key), "current": key == current_sort}
         for key in selectors.SORTS
@@ -52,6 +77,7 @@ def _listing(request, *, scope, form, template, extra):
         "page": page,
         "query": form.query(),
         "query_without_state": form.query(state=None),
+        "here": request.get_full_path(),
         **extra,
     }
     return render(request, template, context)
@@ -83,7 +109,8 @@ def pipeline(request):
         scope=selectors.pipeline_scope(user),
         form=form,
         template="www/pipeline/pipeline.html",
-        extra={"SUBMITTED": State.SUBMITTED, "decision_form": DecisionForm()},
+        extra={},
+        pipeline=True,
     )
 
 
