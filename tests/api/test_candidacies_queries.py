@@ -15,10 +15,11 @@ pytestmark = pytest.mark.django_db
 
 # ATOMIC_REQUESTS inside the test's transaction: a savepoint and its release around the reads.
 TRANSACTION = 2
-# The caller's memberships (scoping and available transitions), the page, its blocks, its experience periods.
-LIST_QUERIES = TRANSACTION + 4
+# The caller's memberships (scoping and available transitions), the page, its blocks, its experience periods,
+# the organisations of the page (employers, training organisations and assessment centres together).
+LIST_QUERIES = TRANSACTION + 5
 # The same for one row.
-DETAIL_QUERIES = TRANSACTION + 4
+DETAIL_QUERIES = TRANSACTION + 5
 
 
 def candidacies(count, *, blocks=4):
