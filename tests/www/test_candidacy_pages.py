@@ -15,6 +15,7 @@ from cqp.candidacies.enums import State
 from cqp.candidacies.models import Candidacy, CandidacyEvent, Document, Message
 from tests.candidacies.factories import (
     CandidateFactory,
+    OrganisationFactory,
     UserFactory,
     candidacy,
     certification_with_blocks,
@@ -243,3 +244,17 @@ def test_the_page_query_count_does_not_grow_with_blocks_events_messages(client):
     many = _detail_queries(client, big.candidate.user, big.pk)
     assert many == few
     assert few <= 12
+
+
+def test_assigned_organisations_see_the_page_and_other_organisations_do_not(client):
+    centre, other_centre = OrganisationFactory(assessment_centre=True), OrganisationFactory(assessment_centre=True)
+    school = OrganisationFactory(training_org=True)
+    mine = candidacy(training_org=school, assessment_centre=centre)
+    url = reverse("www:candidacy_detail", kwargs={"pk": mine.pk})
+    for organisation, role in ((school, Role.TRAINING_ORG), (centre, Role.ASSESSOR)):
+        login(client, member(UserFactory(), role, organisation=organisation))
+        assert client.get(url).status_code == 200
+    login(client, member(UserFactory(), Role.ASSESSOR, organisation=other_centre))
+    assert client.get(url).status_code == 404
+    login(client, User.objects.create_superuser("admin@exemple.fr", "x"))
+    assert client.get(url).status_code == 200
