@@ -29,7 +29,7 @@ serve: install
 quality: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/djlint cqp/templates --lint
+	$(VENV)/bin/djlint cqp --lint --extension html
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 test-sqlite: install

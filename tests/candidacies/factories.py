@@ -21,7 +21,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"personne{n}@exemple.fr")
     first_name = "Camille"
     last_name = factory.Sequence(lambda n: f"Martin{n}")
-    password = factory.PostGenerationMethodCall("set_password", "mot-de-passe-solide")
+    password = factory.django.Password("mot-de-passe-solide")
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
