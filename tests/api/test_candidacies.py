@@ -703,3 +703,35 @@ def test_the_candidate_uploads_a_document_checked_by_its_content(api, world, med
     assert [d["id"] for d in listing["results"]] == [row["id"]]
     served = api.get(row["download_url"])
     assert b"".join(served.streaming_content) == b"%PDF-1.7\n1 0 obj\n"
+
+
+# Schema ---------------------------------------------------------------------------------------------
+
+
+def test_the_schema_declares_every_candidacy_endpoint_with_its_fixed_fields(tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    path = tmp_path / "openapi.json"
+    call_command("spectacular", "--fail-on-warn", "--validate", "--format", "openapi-json", "--file", str(path))
+    openapi = json.loads(path.read_text())
+    paths = openapi["paths"]
+
+    assert set(paths[LIST]) - {"parameters"} == {"get", "post"}
+    assert set(paths["/api/v1/candidacies/{id}/"]) - {"parameters"} == {"get", "patch"}
+    assert set(paths["/api/v1/candidacies/{id}/transitions/"]) == {"post"}
+    assert set(paths["/api/v1/candidacies/{id}/history/"]) == {"get"}
+    assert set(paths["/api/v1/candidacies/{id}/documents/"]) == {"get", "post"}
+    parameters = {p["name"] for p in paths[LIST]["get"]["parameters"]}
+    assert {"state", "path", "certification", "certifier", "created_after", "created_before"} <= parameters
+    assert {"cursor", "page_size"} <= parameters
+    candidacy_schema = openapi["components"]["schemas"]["Candidacy"]
+    fixed = {"id", "candidate", "certification", "path", "state", "available_transitions", "blocks"}
+    assert fixed <= set(candidacy_schema["required"])
+    block = openapi["components"]["schemas"]["CandidacyBlock"]
+    assert {"code", "status"} <= set(block["properties"])
+    event = openapi["components"]["schemas"]["CandidacyEvent"]
+    assert {"who", "when", "name", "from", "to", "why"} <= set(event["properties"])
+    assert {"400", "401", "403", "404"} <= set(paths["/api/v1/candidacies/{id}/transitions/"]["post"]["responses"])
+    assert paths[LIST]["get"]["security"]
