@@ -115,6 +115,9 @@ class Candidacy(models.Model):
             models.Index(fields=["state", "state_changed_at"], name="candidacy_idle"),
             # Lists newest first (API cursor): read in index order and stop at the page's end.
             models.Index(fields=["-created_at", "-id"], name="candidacy_newest"),
+            # The certifier's pipeline, newest first or by last change: read in index order, stop at the page.
+            models.Index(fields=["certifier", "-created_at", "-id"], name="candidacy_certifier_newest"),
+            models.Index(fields=["certifier", "-state_changed_at", "-id"], name="candidacy_certifier_changed"),
         ]
 
     def __str__(self):
