@@ -164,7 +164,7 @@ def test_login_page_and_its_error_in_english(client):
     response = client.get(url)
     page = text(response)
     assert html_lang(response) == "en"
-    for phrase in ("Log in", "Email address", "Password", "No account yet?"):
+    for phrase in ("Log in", "Email address", "Password", "Forgotten your password?", "Create my candidate account"):
         assert phrase in page
     refused = text(client.post(url, {"username": "nobody@example.org", "password": "wrong"}))
     assert "Incorrect email address or password." in refused
