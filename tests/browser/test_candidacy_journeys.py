@@ -6,8 +6,9 @@ import pytest
 
 from cqp.accounts.enums import Role
 from cqp.accounts.models import Membership, User
+from cqp.candidacies import services
 from cqp.candidacies.models import Candidacy
-from tests.candidacies.factories import OrganisationFactory, certification_with_blocks
+from tests.candidacies.factories import OrganisationFactory, candidacy, certification_with_blocks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -116,3 +117,29 @@ def test_an_employer_enrols_an_employee_under_a_contrat_pro_with_a_new_tutor(pag
     page.get_by_role("link", name="Tuteurs").click()
     assert "Sophie Lefèvre" in page.locator("tbody").inner_text()
     axe(page, "employer-tutors")
+
+
+def test_certifier_staff_refuses_a_candidacy_with_its_motive_and_the_trail_shows_it(page, axe):
+    made = candidacy(funding="PERSONAL")
+    services.candidacy_transition(candidacy=made, name="submit", by=made.candidate.user)
+    staff = User.objects.create_user("claire.lambert@cpne.example", PASSWORD, first_name="Claire", last_name="Lambert")
+    Membership.objects.create(user=staff, role=Role.CERTIFIER_STAFF, certifier=made.certifier)
+
+    sign_in(page, "claire.lambert@cpne.example", f"/espace/candidatures/{made.pk}/")
+    assert "Examinez la recevabilité" in page.locator(".next-step").inner_text()
+    axe(page, "candidacy-detail-certifier")
+
+    refusal = page.locator("form", has=page.get_by_role("button", name="Déclarer non recevable"))
+    refusal.get_by_role("button", name="Déclarer non recevable").click()
+    assert "Rien n'a été fait" in page.locator(".messages").inner_text()
+    axe(page, "candidacy-detail-certifier-motive-missing")
+
+    refusal = page.locator("form", has=page.get_by_role("button", name="Déclarer non recevable"))
+    refusal.get_by_label("Motif").fill("Le métier exercé ne relève pas de cette certification.")
+    refusal.get_by_role("button", name="Déclarer non recevable").click()
+    page.wait_for_url(f"**/espace/candidatures/{made.pk}/")
+    assert "c'est fait" in page.locator(".messages").inner_text()
+    history = page.get_by_role("table", name="Historique de la candidature, du plus ancien au plus récent")
+    assert "Le métier exercé ne relève pas de cette certification." in history.inner_text()
+    assert page.locator("ol.timeline [aria-current=step]").inner_text().startswith("Non recevable")
+    axe(page, "candidacy-detail-certifier-refused")

@@ -258,3 +258,17 @@ def test_assigned_organisations_see_the_page_and_other_organisations_do_not(clie
     assert client.get(url).status_code == 404
     login(client, User.objects.create_superuser("admin@exemple.fr", "x"))
     assert client.get(url).status_code == 200
+
+
+def test_each_role_finds_its_way_back_and_staff_may_assign_organisations(client, world):
+    url = reverse("www:candidacy_detail", kwargs={"pk": world["candidacy"].pk})
+    expected = {
+        "candidate": reverse("www:candidate_home"),
+        "employer": reverse("www:employer_home"),
+        "staff": reverse("www:pipeline"),
+    }
+    for role, back in expected.items():
+        login(client, world[role])
+        response = client.get(url)
+        assert response.context["back"]["url"] == back
+        assert response.context["may_assign"] is (role == "staff")

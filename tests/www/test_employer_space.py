@@ -190,3 +190,16 @@ def test_tutors_are_listed_added_and_edited_within_the_company_only(client, boss
     assert foreign.first_name == "Dominique"
     response = client.post(reverse("www:employer_tutor_create"), {"first_name": "", "last_name": ""})
     assert response.context["form"].errors["last_name"]
+
+
+def test_someone_acting_for_two_companies_says_which_one_a_new_tutor_belongs_to(client, boss, company):
+    second = OrganisationFactory(name="Forges de l'Est")
+    member(boss, Role.EMPLOYER, organisation=second)
+    url = reverse("www:employer_tutor_create")
+    assert "employer" in client.get(url).context["form"].fields
+    client.post(url, {"employer": str(second.pk), "first_name": "Noé", "last_name": "Vidal"})
+    assert Tutor.objects.get(last_name="Vidal").employer == second
+    foreign = OrganisationFactory()
+    response = client.post(url, {"employer": str(foreign.pk), "first_name": "Eve", "last_name": "Hors"})
+    assert response.context["form"].errors["employer"]
+    assert not Tutor.objects.filter(last_name="Hors").exists()

@@ -130,6 +130,9 @@ class TransitionForm(forms.Form):
         self.transition = transition
         if transition.comment_required:
             self.fields["comment"].required = True
+            self.fields["comment"].error_messages["required"] = _(
+                "Donnez le motif de cette décision : il sera communiqué aux personnes concernées."
+            )
             self.fields["comment"].label = _("Motif")
             self.fields["comment"].help_text = _("Obligatoire : il sera communiqué aux personnes concernées.")
 

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from cqp.candidacies import selectors, services, workflow
@@ -40,6 +41,23 @@ def refusal_text(error) -> str:
     return " ".join(error.messages)
 
 
+# Where each role comes from to a candidacy page, in the order a person holding several roles prefers.
+BACK_LINKS = (
+    (workflow.CANDIDATE, "www:candidate_home", _lazy("Mes candidatures")),
+    (workflow.EMPLOYER, "www:employer_home", _lazy("Candidatures des salariés")),
+    (workflow.CERTIFIER, "www:pipeline", _lazy("Suivi des candidatures")),
+    (workflow.TRAINING_ORG, "www:assigned_candidacies", _lazy("Candidatures confiées")),
+    (workflow.ASSESSOR, "www:assigned_candidacies", _lazy("Candidatures confiées")),
+)
+
+
+def _back_link(roles):
+    for role, url_name, label in BACK_LINKS:
+        if role in roles:
+            return {"url": reverse(url_name), "label": label}
+    return None
+
+
 def _render(request, candidacy, *, bound=None, document_form=None, message_form=None, status=200):
     roles = actor_roles(request.user, candidacy)
     events = list(candidacy.events.select_related("by"))
@@ -63,8 +81,8 @@ def _render(request, candidacy, *, bound=None, document_form=None, message_form=
         "periods": list(candidacy.experience_periods.all()),
         "document_form": document_form or forms.DocumentForm(auto_id="id_document_%s"),
         "message_form": message_form or forms.MessageForm(auto_id="id_message_%s"),
-        "is_candidate": workflow.CANDIDATE in roles,
-        "is_employer": workflow.EMPLOYER in roles,
+        "back": _back_link(roles),
+        "may_assign": bool(roles & {workflow.CERTIFIER, workflow.ADMIN}) and candidacy.state in workflow.OPEN_STATES,
     }
     return render(request, "www/candidacies/candidacy_detail.html", context, status=status)
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cqp.accounts.models import Organisation
 from cqp.candidacies.enums import FUNDING_NEEDS_TUTOR, Funding
 from cqp.candidacies.models import Tutor
 from cqp.www.candidacies.forms import CertificationCodeField, PathSituationMixin
@@ -15,6 +16,15 @@ class TutorForm(forms.ModelForm):
     class Meta:
         model = Tutor
         fields = ["first_name", "last_name", "job_title", "email"]
+
+    def __init__(self, *args, employers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # A person acting for several companies says which one a new tutor belongs to.
+        if self.instance.pk is None and len(employers) > 1:
+            self.fields["employer"] = forms.ModelChoiceField(
+                label=_("Entreprise"),
+                queryset=Organisation.objects.filter(pk__in=[e.pk for e in employers]),
+            )
 
 
 class EnrolForm(PathSituationMixin):

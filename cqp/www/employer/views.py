@@ -139,11 +139,12 @@ def tutor_edit(request, pk=None):
         tutor = Tutor.objects.filter(pk=pk, employer__in=employers).first()
         if tutor is None:
             raise Http404(_("Aucun tuteur n° %(pk)s dans votre entreprise.") % {"pk": pk})
-    form = forms.TutorForm(request.POST if request.method == "POST" else None, instance=tutor)
+    form = forms.TutorForm(request.POST if request.method == "POST" else None, instance=tutor, employers=employers)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in page_services.TUTOR_FIELDS}
         if tutor is None:
-            page_services.tutor_create(by=request.user, employer=employers[0], **fields)
+            employer = form.cleaned_data.get("employer") or employers[0]
+            page_services.tutor_create(by=request.user, employer=employer, **fields)
             messages.success(request, _("Le tuteur est ajouté."))
         else:
             page_services.tutor_update(tutor=tutor, by=request.user, **fields)
