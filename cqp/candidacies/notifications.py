@@ -50,14 +50,16 @@ def send_event_email(event_id: int) -> int:
     if not to:
         return 0
     context = {"event": event, "candidacy": event.candidacy, "transition": transition, "site_url": settings.SITE_URL}
-    subject = render_to_string("candidacies/email/event_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("candidacies/email/event.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=to,
-    )
-    message.attach_alternative(render_to_string("candidacies/email/event.html", context), "text/html")
+    # In the platform's language, whatever the language of the request that queued it.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("candidacies/email/event_subject.txt", context).strip()
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("candidacies/email/event.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=to,
+        )
+        message.attach_alternative(render_to_string("candidacies/email/event.html", context), "text/html")
     message.send()
     return len(to)
 

@@ -13,7 +13,7 @@ from cqp.accounts.models import Membership
 from cqp.catalogue.models import Block, BlockEquivalence
 
 from . import rules, uploads, workflow
-from .enums import BlockStatus, DocumentKind, Funding, Situation, State
+from .enums import BlockStatus, DocumentKind, Funding, Path, Situation, State
 from .models import Candidacy, CandidacyBlock, CandidacyEvent, Document, ExperiencePeriod, Message
 from .selectors import actor_roles, candidacies_idle
 
@@ -66,23 +66,31 @@ def candidacy_create(
     if certifier is None and certifiers:
         certifier = certifiers[0]
     if certifier is None or certifier not in certifiers:
-        errors.setdefault("certifier", []).append("Choisissez l'un des certificateurs de cette certification.")
+        errors.setdefault("certifier", []).append(_("Choisissez l'un des certificateurs de cette certification."))
+    if path not in Path.values:
+        errors["path"] = [_("Choisissez la voie : par la formation ou par la VAE.")]
+    if situation not in Situation.values:
+        errors["situation"] = [_("Choisissez une situation dans la liste.")]
+    if funding not in {"", *Funding.values}:
+        errors["funding"] = [_("Choisissez un financement dans la liste.")]
     if tutor is not None and (employer is None or tutor.employer_id != employer.pk):
-        errors.setdefault("tutor", []).append("Le tuteur doit appartenir à l'entreprise du candidat.")
+        errors.setdefault("tutor", []).append(_("Le tuteur doit appartenir à l'entreprise du candidat."))
     blocks = list(Block.objects.filter(certification=certification, in_registry=True).order_by("position", "code"))
     if block_codes is not None:
         wanted = {code.strip().upper() for code in block_codes}
         unknown = wanted - {b.code.upper() for b in blocks}
         if unknown:
             errors.setdefault("blocks", []).append(
-                f"Blocs inconnus pour cette certification : {', '.join(sorted(unknown))}."
+                _("Blocs inconnus pour cette certification : %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
             )
         blocks = [b for b in blocks if b.code.upper() in wanted]
     if not blocks:
-        errors.setdefault("blocks", []).append("Cette certification n'a aucun bloc de compétences à viser.")
+        errors.setdefault("blocks", []).append(_("Cette certification n'a aucun bloc de compétences à viser."))
     for period in experience_periods:
         if period.get("end") and period["end"] < period["start"]:
-            errors.setdefault("experience_periods", []).append("Une période d'expérience finit avant d'avoir commencé.")
+            errors.setdefault("experience_periods", []).append(
+                _("Une période d'expérience finit avant d'avoir commencé.")
+            )
     if errors:
         raise ValidationError(errors)
 
@@ -133,21 +141,22 @@ def candidacy_transition(*, candidacy: Candidacy, name: str, by, comment: str = 
         )
         transition = workflow.TRANSITIONS.get(name)
         if transition is None:
-            raise ValidationError(f"Action inconnue : « {name} ».")
+            raise ValidationError(_("Action inconnue : « %(name)s ».") % {"name": name})
         if not (transition.roles & actor_roles(by, candidacy)):
-            raise PermissionDenied("Vous ne pouvez pas effectuer cette action sur cette candidature.")
+            raise PermissionDenied(_("Vous ne pouvez pas effectuer cette action sur cette candidature."))
         if candidacy.path not in transition.paths:
             raise ValidationError(
-                f"« {transition.label} » ne s'applique pas à la voie {candidacy.get_path_display().lower()}."
+                _("« %(action)s » ne s'applique pas à la voie %(path)s.")
+                % {"action": transition.label, "path": candidacy.get_path_display().lower()}
             )
         if candidacy.state not in transition.sources:
             raise ValidationError(
-                f"« {transition.label} » n'est pas possible quand la candidature est "
-                f"« {candidacy.get_state_display()} »."
+                _("« %(action)s » n'est pas possible quand la candidature est « %(state)s ».")
+                % {"action": transition.label, "state": candidacy.get_state_display()}
             )
         comment = (comment or "").strip()
         if transition.comment_required and not comment:
-            raise ValidationError("Donnez le motif de cette décision : il sera communiqué aux personnes concernées.")
+            raise ValidationError(_("Donnez le motif de cette décision : il sera communiqué aux personnes concernées."))
         problems = [reason for guard in transition.guards for reason in rules.GUARDS[guard](candidacy)]
         if problems:
             raise ValidationError(problems)
@@ -324,7 +333,7 @@ def candidacy_assign(*, candidacy: Candidacy, by, training_org=None, assessment_
         if training_org is None and assessment_centre is None:
             errors["__all__"] = [_("Choisissez un organisme de formation ou un organisme évaluateur.")]
         if training_org is not None:
-            if candidacy.path != "TRAINING":
+            if candidacy.path != Path.TRAINING:
                 errors["training_org"] = [_("Une candidature par la VAE n'a pas d'organisme de formation.")]
             elif training_org.kind != OrganisationKind.TRAINING_ORG:
                 errors["training_org"] = [

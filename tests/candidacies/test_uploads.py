@@ -167,3 +167,11 @@ def test_an_anonymous_visitor_is_refused():
     document = upload(draft, "carte.pdf", PDF)
     with pytest.raises(PermissionDenied):
         document_open(document=document, user=AnonymousUser())
+
+
+def test_stored_files_are_not_served_by_any_url(client, media_root):
+    draft = candidacy()
+    document = upload(draft, "carte.pdf", PDF)
+    client.force_login(draft.candidate.user)
+    for url in [f"/{document.file.name}", f"/media/{document.file.name}", f"/static/{document.file.name}"]:
+        assert client.get(url).status_code == 404

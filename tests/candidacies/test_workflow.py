@@ -10,7 +10,7 @@ from cqp.accounts.enums import Role
 from cqp.candidacies import services, workflow
 from cqp.candidacies.enums import BlockStatus, State
 from cqp.candidacies.models import Candidacy, CandidacyEvent
-from cqp.candidacies.selectors import available_transitions
+from cqp.candidacies.selectors import actor_roles, available_transitions, candidacies_visible_to
 
 from .factories import (
     UserFactory,
@@ -246,3 +246,26 @@ def test_the_query_count_of_a_transition_does_not_grow_with_the_blocks():
             services.candidacy_transition(candidacy=candidacy, name="record_positioning", by=staff)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_whoever_has_a_role_on_a_candidacy_sees_it_and_nobody_else(role):
+    candidacy = candidacy_in_state("SUBMITTED")
+    user = user_in_role(role, candidacy)
+    sees = candidacies_visible_to(user).filter(pk=candidacy.pk).exists()
+    assert sees is (WORKFLOW_ROLE[role] is not None)
+    assert bool(actor_roles(user, candidacy)) is sees
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("path", "APPRENTICESHIP", "Choisissez la voie"),
+        ("situation", "RETIRED", "situation"),
+        ("funding", "LOTTERY", "financement"),
+    ],
+)
+def test_a_candidacy_with_values_outside_the_lists_is_refused(field, value, message):
+    with pytest.raises(ValidationError, match=message):
+        candidacy_in_state("DRAFT", **{field: value})
+    assert not Candidacy.objects.exists()
