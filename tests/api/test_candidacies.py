@@ -250,6 +250,48 @@ def test_an_employer_enrolling_a_person_with_an_account_links_their_record(api, 
     assert ids(api.get(LIST)) == [response.json()["id"]]
 
 
+def test_a_candidate_with_a_record_applies_again_under_the_same_record(api, world):
+    user = world["a"]["candidate"]
+    api.force_authenticate(user)
+
+    response = api.post(
+        LIST,
+        {
+            "certification": world["b"]["certification"].code,
+            "path": "TRAINING",
+            "situation": "EMPLOYEE",
+            "funding": "CPF",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["candidate"]["id"] == world["a"]["candidacy"].candidate_id
+    assert Candidate.objects.filter(user=user).count() == 1
+    assert sorted(ids(api.get(LIST))) == sorted([world["a"]["candidacy"].pk, response.json()["id"]])
+
+
+def test_the_platform_admin_enrols_anyone_on_any_certification(api, world):
+    api.force_authenticate(world["admin"])
+
+    response = api.post(
+        LIST,
+        {
+            "certification": world["b"]["certification"].code,
+            "path": "TRAINING",
+            "situation": "YOUNG",
+            "funding": "REGION",
+            "candidate": {"first_name": "Yanis", "last_name": "Bernard", "email": "yanis.bernard@exemple.fr"},
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["certifier"] == world["b"]["certifier"].siret
+    api.force_authenticate(world["b"]["certifier_staff"])
+    assert response.json()["id"] in ids(api.get(LIST))
+
+
 def test_an_employer_cannot_enrol_for_another_employer(api, world):
     api.force_authenticate(world["a"]["employer_member"])
 
