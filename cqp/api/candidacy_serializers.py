@@ -97,6 +97,9 @@ class CandidacySerializer(serializers.ModelSerializer):
     training_org = OrganisationRefSerializer(read_only=True, allow_null=True)
     assessment_centre = OrganisationRefSerializer(read_only=True, allow_null=True)
     experience_periods = ExperiencePeriodSerializer(many=True, read_only=True)
+    url = serializers.SerializerMethodField(
+        help_text="La page de la candidature sur la plateforme. / The candidacy's page on the platform."
+    )
     api_url = serializers.SerializerMethodField(help_text="Cette ressource dans l'API. / This resource in the API.")
 
     class Meta:
@@ -121,6 +124,7 @@ class CandidacySerializer(serializers.ModelSerializer):
             "experience_periods",
             "created_at",
             "state_changed_at",
+            "url",
             "api_url",
         ]
         read_only_fields = fields
@@ -129,6 +133,10 @@ class CandidacySerializer(serializers.ModelSerializer):
     def get_available_transitions(self, candidacy) -> list[str]:
         request = self.context.get("request")
         return [transition.name for transition in available_transitions(request.user, candidacy)]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, candidacy) -> str:
+        return _absolute(self.context.get("request"), reverse("www:candidacy_detail", kwargs={"pk": candidacy.pk}))
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, candidacy) -> str:

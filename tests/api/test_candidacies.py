@@ -105,6 +105,7 @@ def test_the_candidate_reads_their_candidacy_with_the_fixed_fields(api, world):
     assert body["assessment_centre"] == {"id": centre.pk, "name": centre.name}
     assert body["tutor"] is None
     assert body["api_url"] == f"http://testserver{detail(mine.pk)}"
+    assert body["url"] == f"http://testserver/espace/candidatures/{mine.pk}/"
     assert body["created_at"] and body["state_changed_at"]
 
 
