@@ -9,6 +9,7 @@ certification and path, and never made twice.
 import logging
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.test.utils import override_settings
 
@@ -334,7 +335,7 @@ def load_candidacies(*, certifications, certifiers, admin) -> dict:
     """Organisations, memberships and candidacies. Returns the organisations of the demo accounts."""
     organisations = load_organisations(certifications=certifications)
     people = load_members(organisations)
-    made = 0
+    made, refused = 0, []
     # The demo's addresses are fictitious: the e-mails of its story are not sent, nor each task logged.
     tasks_log = logging.getLogger("django_tasks")
     level = tasks_log.level
@@ -345,17 +346,23 @@ def load_candidacies(*, certifications, certifiers, admin) -> dict:
             certification = certifications[spec[1]]
             if Candidacy.objects.filter(candidate=candidate, certification=certification, path=spec[3]).exists():
                 continue
-            _make(
-                spec,
-                certifications=certifications,
-                certifiers=certifiers,
-                organisations=organisations,
-                people=people,
-                admin=admin,
-            )
-            made += 1
+            try:
+                _make(
+                    spec,
+                    certifications=certifications,
+                    certifiers=certifiers,
+                    organisations=organisations,
+                    people=people,
+                    admin=admin,
+                )
+            except ValidationError as error:
+                # The rest of the demo still loads; the command shows what a service refused and why.
+                refused.append(f"{candidate} — {certification.code} ({spec[3]}) : {' '.join(error.messages)}")
+            else:
+                made += 1
     tasks_log.setLevel(level)
     return {
         "made": made,
+        "refused": refused,
         "organisations": {email: organisations[key] for email, _, key in MEMBERS},
     }

@@ -187,4 +187,5 @@ def load_demo(stdout=None) -> dict:
         "accounts": accounts,
         "certifications": certifications,
         "candidacies_made": platform["made"],
+        "candidacies_refused": platform["refused"],
     }

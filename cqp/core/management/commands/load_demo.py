@@ -45,6 +45,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "  " + " ; ".join(f"{label} {by_state[state]}" for state, label in State.choices if state in by_state)
         )
+        for refusal in result["candidacies_refused"]:
+            self.stdout.write(self.style.WARNING(f"  Candidature de démonstration refusée : {refusal}"))
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Comptes de démonstration (mot de passe identique pour tous) :"))
         labels = dict(Role.choices)
