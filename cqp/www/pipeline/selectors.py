@@ -9,10 +9,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cqp.accounts.enums import OrganisationKind, Role
-from cqp.accounts.models import Membership, Organisation
+from cqp.accounts.models import Organisation
 from cqp.candidacies.enums import State
 from cqp.candidacies.models import Candidacy
-from cqp.candidacies.selectors import candidacies_visible_to
+from cqp.candidacies.selectors import _memberships, candidacies_visible_to
 from cqp.catalogue.models import Certification, Certifier
 
 PAGE_SIZE = 50
@@ -43,12 +43,8 @@ SORTS = {
 
 
 def _roles(user) -> list[tuple[str, int | None, int | None]]:
-    # One query per request, kept on the user object like candidacies.selectors does.
-    if not hasattr(user, "_pipeline_memberships"):
-        user._pipeline_memberships = list(
-            Membership.objects.filter(user=user).values_list("role", "certifier_id", "organisation_id")
-        )
-    return user._pipeline_memberships
+    # The memberships candidacies_visible_to() reads, cached on the user for the request: one query.
+    return _memberships(user)
 
 
 def staff_certifier_ids(user) -> list[int]:
