@@ -380,3 +380,22 @@ def test_htmx_filtering_gets_the_page_with_its_results_region(client, world):
     response = client.get(PIPELINE, {"state": "SUBMITTED"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert 'id="candidacy-results"' in text(response)
+
+
+def test_staff_of_two_certifiers_filter_by_certifier_and_the_administrator_sees_all(client, world):
+    mine = candidacy(certification=world["a"])
+    theirs = candidacy(certification=world["b"])
+    both = member(world["staff_a"], Role.CERTIFIER_STAFF, certifier=world["b"].certifiers.get())
+    sign_in(client, both)
+    response = client.get(PIPELINE)
+    assert {c.pk for c in response.context["page"].object_list} == {mine.pk, theirs.pk}
+    assert 'name="certifier"' in text(response)
+    certifier_b = world["b"].certifiers.get()
+    response = client.get(PIPELINE, {"certifier": certifier_b.pk})
+    assert [c.pk for c in response.context["page"].object_list] == [theirs.pk]
+
+    admin = User.objects.create_superuser("admin@exemple.fr", "mot-de-passe-solide")
+    sign_in(client, admin)
+    response = client.get(PIPELINE)
+    assert {c.pk for c in response.context["page"].object_list} == {mine.pk, theirs.pk}
+    assert world["a"].code in text(response) and world["b"].code in text(response)
