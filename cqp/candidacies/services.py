@@ -300,7 +300,8 @@ def candidacy_update(*, candidacy: Candidacy, by, **changes) -> Candidacy:
             after = sorted(b.code for b in blocks)
             if before != after:
                 changed["blocks"] = [before, after]
-        CandidacyEvent.objects.create(candidacy=candidacy, by=by, name="update", data={"changed": changed})
+        if changed:
+            CandidacyEvent.objects.create(candidacy=candidacy, by=by, name="update", data={"changed": changed})
     return candidacy
 
 

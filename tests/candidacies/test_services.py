@@ -236,3 +236,9 @@ def test_a_stranger_cannot_write_on_a_candidacy():
     with pytest.raises(PermissionDenied):
         services.message_post(candidacy=draft, by=UserFactory(), body="Bonjour")
     assert not Message.objects.exists()
+
+
+def test_an_edit_that_changes_nothing_leaves_no_trail():
+    draft = candidacy(funding="PLAN", situation="EMPLOYEE")
+    services.candidacy_update(candidacy=draft, by=draft.candidate.user, funding="PLAN", situation="EMPLOYEE")
+    assert events(draft, "update") == []
