@@ -2,12 +2,12 @@
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Max, Q, QuerySet
 from django.http import Http404
 
 from cqp.accounts.enums import Role
-from cqp.accounts.models import Membership
 
 from . import workflow
 from .models import Candidacy, Document
@@ -17,11 +17,28 @@ ORGANISATION_FIELD = {Role.EMPLOYER: "employer", Role.TRAINING_ORG: "training_or
 
 
 def _memberships(user):
-    if not hasattr(user, "_cqp_memberships"):
-        user._cqp_memberships = list(
-            Membership.objects.filter(user=user).values_list("role", "certifier_id", "organisation_id")
-        )
+    """The user's memberships (role, certifier id, organisation id), read once per request."""
+    _load_identity(user)
     return user._cqp_memberships
+
+
+def _candidate_id(user):
+    _load_identity(user)
+    return user._cqp_candidate_id
+
+
+def _load_identity(user):
+    # One query for both: the candidate row (if any) and the memberships, joined from the user.
+    if hasattr(user, "_cqp_memberships"):
+        return
+    rows = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list("candidate__id", "memberships__role", "memberships__certifier_id", "memberships__organisation_id")
+    )
+    rows = list(rows)
+    user._cqp_candidate_id = rows[0][0] if rows else None
+    user._cqp_memberships = [(role, certifier, organisation) for _c, role, certifier, organisation in rows if role]
 
 
 def candidacies_visible_to(user) -> QuerySet[Candidacy]:
@@ -31,7 +48,10 @@ def candidacies_visible_to(user) -> QuerySet[Candidacy]:
         return Candidacy.objects.none()
     if user.is_superuser:
         return Candidacy.objects.all()
-    condition = Q(candidate__user=user)
+    # The candidate's own by id, not through a join on the candidate table: combined by OR with the
+    # organisations' conditions, a join keeps PostgreSQL from using the indexes of each branch.
+    candidate_id = _candidate_id(user)
+    condition = Q(candidate_id=candidate_id) if candidate_id else Q(pk__in=[])
     for role, certifier_id, organisation_id in _memberships(user):
         if role == Role.CERTIFIER_STAFF and certifier_id:
             condition |= Q(certifier_id=certifier_id)
@@ -47,7 +67,7 @@ def actor_roles(user, candidacy: Candidacy) -> set[str]:
     roles = set()
     if user.is_superuser:
         roles.add(workflow.ADMIN)
-    if candidacy.candidate.user_id == user.pk:
+    if candidacy.candidate_id and candidacy.candidate_id == _candidate_id(user):
         roles.add(workflow.CANDIDATE)
     for role, certifier_id, organisation_id in _memberships(user):
         if role == Role.CERTIFIER_STAFF and certifier_id and certifier_id == candidacy.certifier_id:

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from cqp.accounts.enums import OrganisationKind, Role
 from cqp.accounts.models import Membership
-from cqp.catalogue.models import Block, BlockEquivalence
+from cqp.catalogue.models import BlockEquivalence
+from cqp.catalogue.selectors import certification_current_blocks
 
 from . import rules, uploads, workflow
 from .enums import BlockStatus, DocumentKind, Funding, Path, Situation, State
@@ -75,7 +76,7 @@ def candidacy_create(
         errors["funding"] = [_("Choisissez un financement dans la liste.")]
     if tutor is not None and (employer is None or tutor.employer_id != employer.pk):
         errors.setdefault("tutor", []).append(_("Le tuteur doit appartenir à l'entreprise du candidat."))
-    blocks = list(Block.objects.filter(certification=certification, in_registry=True).order_by("position", "code"))
+    blocks = list(certification_current_blocks(certification))
     if block_codes is not None:
         wanted = {code.strip().upper() for code in block_codes}
         unknown = wanted - {b.code.upper() for b in blocks}
@@ -306,7 +307,7 @@ def candidacy_update(*, candidacy: Candidacy, by, **changes) -> Candidacy:
 
 
 def _targeted_blocks(certification, block_codes):
-    blocks = list(Block.objects.filter(certification=certification, in_registry=True).order_by("position", "code"))
+    blocks = list(certification_current_blocks(certification))
     wanted = {code.strip().upper() for code in block_codes if code.strip()}
     unknown = wanted - {b.code.upper() for b in blocks}
     errors = []

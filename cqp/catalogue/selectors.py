@@ -143,3 +143,15 @@ def certification_lifecycle(*, certification: Certification, replaced_by: list[s
     if replaced_by:
         return enums.Lifecycle.REPLACED
     return enums.Lifecycle.EXPIRED
+
+
+def certification_current_blocks(certification) -> QuerySet[Block]:
+    """The blocks a candidacy can target now: all but those the registry has dropped.
+
+    `in_registry` only speaks for registry blocks; blocks added on the platform are never in it.
+    """
+    return (
+        Block.objects.filter(certification=certification)
+        .exclude(source=enums.Source.REGISTRY, in_registry=False)
+        .order_by("position", "code")
+    )
