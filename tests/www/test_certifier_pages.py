@@ -333,7 +333,8 @@ def test_dashboard_of_other_roles(client):
     Membership.objects.create(user=user, role=Role.CANDIDATE)
     client.force_login(user)
     page = text(client.get(reverse("www:dashboard")))
-    assert "Candidat" in page and "ouvrira prochainement" in page
+    assert "Candidat" in page
+    assert reverse("www:candidate_home") in page
     assert reverse("www:certifier_certification_list") not in page
 
 
