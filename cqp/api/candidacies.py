@@ -22,13 +22,13 @@ from rest_framework.response import Response
 
 from cqp.accounts.models import Organisation
 from cqp.candidacies import services
+from cqp.candidacies.enrolment import candidacy_create_for
 from cqp.candidacies.models import Candidacy, CandidacyBlock, CandidacyEvent, Document, ExperiencePeriod
 from cqp.candidacies.selectors import candidacies_visible_to
 
 from . import candidacy_serializers as serializers
 from . import schema
 from .authentication import TokenOrBearerAuthentication
-from .candidacy_actions import candidacy_create_for
 from .candidacy_filters import MESSAGES, CandidacyFilterSet
 from .candidacy_pagination import CURSOR_MESSAGE, CandidacyCursorPagination
 from .pagination import PagePagination

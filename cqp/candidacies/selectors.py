@@ -10,6 +10,7 @@ from django.http import Http404
 from cqp.accounts.enums import Role
 
 from . import workflow
+from .enums import BlockStatus
 from .models import Candidacy, Document
 
 # Membership role → the candidacy field naming the organisation it acts for.
@@ -116,4 +117,12 @@ def candidacies_idle(*, days: int, now) -> QuerySet[Candidacy]:
         .filter(last_activity__lte=cutoff)
         .filter(Q(last_reminder__isnull=True) | Q(last_reminder__lt=F("last_activity")))
         .order_by("pk")
+    )
+
+
+def exempted_block_codes(candidacy) -> list[str]:
+    return list(
+        candidacy.blocks.filter(status=BlockStatus.EXEMPTED)
+        .order_by("block__position")
+        .values_list("block__code", flat=True)
     )

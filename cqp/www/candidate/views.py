@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cqp.candidacies.selectors import candidacies_visible_to
+from cqp.candidacies import enrolment
+from cqp.candidacies.selectors import candidacies_visible_to, exempted_block_codes
 from cqp.www.candidacies import forms as candidacy_forms
-from cqp.www.candidacies import services as page_services
 from cqp.www.candidacies import timeline
 
 from . import forms
@@ -51,7 +51,7 @@ def candidacy_apply(request):
                 experience = candidacy_forms.periods_from(periods)
                 submit = request.POST.get("action") == "submit"
                 try:
-                    candidacy = page_services.candidacy_apply(
+                    candidacy = enrolment.candidacy_apply(
                         by=request.user,
                         submit=submit,
                         certification=certification,
@@ -76,7 +76,7 @@ def candidacy_apply(request):
                             request,
                             _("Votre candidature est enregistrée comme brouillon : déposez-la quand elle est prête."),
                         )
-                    exempted = page_services.exempted_block_codes(candidacy)
+                    exempted = exempted_block_codes(candidacy)
                     if exempted:
                         messages.info(
                             request,

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_http_methods
 
 from cqp.accounts.enums import OrganisationKind, Role
 from cqp.accounts.models import Organisation
+from cqp.candidacies import enrolment
 from cqp.candidacies.enums import State
 from cqp.candidacies.models import Tutor
 from cqp.candidacies.selectors import candidacies_visible_to
 from cqp.www.candidacies import forms as candidacy_forms
-from cqp.www.candidacies import services as page_services
 
 from . import forms
 
@@ -81,7 +81,7 @@ def employer_enrol(request):
                 experience = candidacy_forms.periods_from(periods)
                 submit = request.POST.get("action") != "draft"
                 try:
-                    candidacy = page_services.employee_enrol(
+                    candidacy = enrolment.employee_enrol(
                         by=request.user,
                         employer=data["employer"],
                         first_name=data["first_name"],
@@ -141,13 +141,13 @@ def tutor_edit(request, pk=None):
             raise Http404(_("Aucun tuteur n° %(pk)s dans votre entreprise.") % {"pk": pk})
     form = forms.TutorForm(request.POST if request.method == "POST" else None, instance=tutor, employers=employers)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in page_services.TUTOR_FIELDS}
+        fields = {name: form.cleaned_data[name] for name in enrolment.TUTOR_FIELDS}
         if tutor is None:
             employer = form.cleaned_data.get("employer") or employers[0]
-            page_services.tutor_create(by=request.user, employer=employer, **fields)
+            enrolment.tutor_create(by=request.user, employer=employer, **fields)
             messages.success(request, _("Le tuteur est ajouté."))
         else:
-            page_services.tutor_update(tutor=tutor, by=request.user, **fields)
+            enrolment.tutor_update(tutor=tutor, by=request.user, **fields)
             messages.success(request, _("Le tuteur est modifié."))
         return redirect("www:employer_tutors")
     return render(request, "www/employer/tutor_form.html", {"form": form, "tutor": tutor})
