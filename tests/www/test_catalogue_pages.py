@@ -696,3 +696,14 @@ def test_fiche_query_count_does_not_depend_on_the_number_of_blocks(client, djang
         large = client.get(fiche_url("RNCP91002"))
     assert "compte 1 bloc" in text(small)
     assert "compte 12 blocs" in text(large)
+
+
+def test_an_open_fiche_leads_to_applying_and_a_closed_one_does_not(client):
+    from tests.catalogue.factories import CertificationFactory
+
+    open_one = CertificationFactory(code="RNCP91001")
+    closed = CertificationFactory(code="RNCP91002", active=False)
+    page = client.get(f"/certifications/{open_one.code}/").content.decode()
+    assert f"/espace/candidat/candidater/?certification={open_one.code}" in page
+    assert f"/espace/entreprise/inscrire/?certification={open_one.code}" in page
+    assert "/espace/candidat/candidater/" not in client.get(f"/certifications/{closed.code}/").content.decode()
