@@ -149,6 +149,7 @@ def test_fiche_in_english(client, fiche):
         "Assessment criteria of the branch's assessment framework",
         "Certifiers and branches",
         "Whom to contact for information?",
+        "Apply for this certification",
         "your France Travail adviser (formerly Pôle emploi).",
     ):
         assert phrase in page
