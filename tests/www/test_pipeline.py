@@ -34,7 +34,7 @@ def text(response) -> str:
 
 
 def sign_in(client, user):
-    # The factory sets the password after saving: sign in with the stored row, as a browser would.
+    # Sign in with the stored row, as a browser would.
     client.force_login(User.objects.get(pk=user.pk))
 
 
