@@ -162,7 +162,7 @@ def test_dashboards_of_the_admin_and_of_other_roles_are_accessible(page, axe, st
     page.get_by_role("button", name="Se déconnecter").click()
 
     sign_in(page, "candidat@cqp.example")
-    assert "ouvrira prochainement" in page.locator("main").inner_text()
+    assert "Mes candidatures" in page.locator("main").inner_text()
     axe(page, "dashboard-other")
     response = page.goto("/espace/certifications/")
     assert response.status == 403
