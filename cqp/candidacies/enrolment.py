@@ -8,6 +8,7 @@ people and organisations, each function in one transaction so that a refusal wri
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cqp.accounts.enums import Role
 from cqp.accounts.models import Membership, Organisation, User
@@ -26,7 +27,11 @@ def candidate_for_user(user) -> Candidate:
         return candidate
     if not (user.first_name.strip() and user.last_name.strip()):
         raise ValidationError(
-            {"candidate": ["Indiquez d'abord vos prénom et nom dans votre compte : ils figureront sur le certificat."]}
+            {
+                "candidate": [
+                    _("Indiquez d'abord vos prénom et nom dans votre compte : ils figureront sur le certificat.")
+                ]
+            }
         )
     return Candidate.objects.create(
         user=user, first_name=user.first_name.strip(), last_name=user.last_name.strip(), email=user.email
@@ -77,7 +82,7 @@ def candidacy_create_for(*, by, data: dict) -> Candidacy:
         own_employers = {o for role, _, o in memberships if role == Role.EMPLOYER and o}
         if by.is_superuser or own_certifiers & certification_certifiers:
             if certifier is not None and not by.is_superuser and certifier.pk not in own_certifiers:
-                raise ValidationError({"certifier": ["Vous n'agissez pas pour ce certificateur."]})
+                raise ValidationError({"certifier": [_("Vous n'agissez pas pour ce certificateur.")]})
             if certifier is None and not by.is_superuser:
                 certifier = next(c for c in certification.certifiers.all() if c.pk in own_certifiers)
         elif own_employers:
@@ -85,18 +90,26 @@ def candidacy_create_for(*, by, data: dict) -> Candidacy:
                 employer = Organisation.objects.get(pk=own_employers.pop())
             elif employer is None:
                 raise ValidationError(
-                    {"employer": ["Vous représentez plusieurs entreprises : indiquez laquelle emploie cette personne."]}
+                    {
+                        "employer": [
+                            _("Vous représentez plusieurs entreprises : indiquez laquelle emploie cette personne.")
+                        ]
+                    }
                 )
             elif employer.pk not in own_employers:
-                raise ValidationError({"employer": ["Vous ne pouvez inscrire que les salariés de votre entreprise."]})
+                raise ValidationError(
+                    {"employer": [_("Vous ne pouvez inscrire que les salariés de votre entreprise.")]}
+                )
         elif own_certifiers:
             raise ValidationError(
-                {"certification": ["Cette certification n'est pas délivrée par votre certificateur."]}
+                {"certification": [_("Cette certification n'est pas délivrée par votre certificateur.")]}
             )
         else:
             raise PermissionDenied(
-                "Seuls une entreprise (pour ses salariés) et un certificateur (pour ses certifications) peuvent "
-                "inscrire une autre personne. Pour candidater vous-même, n'envoyez pas « candidate »."
+                _(
+                    "Seuls une entreprise (pour ses salariés) et un certificateur (pour ses certifications) peuvent "
+                    "inscrire une autre personne. Pour candidater vous-même, n'envoyez pas « candidate »."
+                )
             )
         candidate = candidate_for_identity(identity)
 

@@ -1,5 +1,7 @@
 """What a registration opens: the rules of the sheet, in one place."""
 
+from django.utils.translation import gettext as _
+
 from . import enums
 
 
@@ -19,17 +21,17 @@ def cpf_eligible(*, registry: str, active: bool) -> bool:
 
 def vae_reason(*, registry: str, active: bool, access_routes: list[str]) -> str:
     if registry != enums.Registry.RNCP:
-        return "La VAE n'est possible que pour une certification enregistrée au RNCP."
+        return _("La VAE n'est possible que pour une certification enregistrée au RNCP.")
     if not active:
-        return "L'enregistrement au RNCP n'est plus actif : aucune nouvelle VAE n'est possible."
+        return _("L'enregistrement au RNCP n'est plus actif : aucune nouvelle VAE n'est possible.")
     if enums.AccessRoute.VAE not in access_routes:
-        return "Le certificateur n'ouvre pas cette certification à la VAE."
-    return "Ouverte aux personnes justifiant d'au moins un an d'expérience en rapport avec la certification."
+        return _("Le certificateur n'ouvre pas cette certification à la VAE.")
+    return _("Ouverte aux personnes justifiant d'au moins un an d'expérience en rapport avec la certification.")
 
 
 def cpf_reason(*, registry: str, active: bool) -> str:
     if registry == enums.Registry.NONE:
-        return "Non éligible au CPF : la certification n'est enregistrée ni au RNCP ni au Répertoire spécifique."
+        return _("Non éligible au CPF : la certification n'est enregistrée ni au RNCP ni au Répertoire spécifique.")
     if not active:
-        return "Non éligible au CPF : l'enregistrement n'est plus actif."
-    return "Éligible au CPF, à l'initiative de la personne."
+        return _("Non éligible au CPF : l'enregistrement n'est plus actif.")
+    return _("Éligible au CPF, à l'initiative de la personne.")
