@@ -5,7 +5,9 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from cqp.accounts.enums import OrganisationKind
-from cqp.candidacies.enums import Path, State
+from cqp.accounts.models import Organisation
+from cqp.candidacies.enums import Funding, Path, State
+from cqp.www.candidacies.forms import CertificationCodeField, PathSituationMixin
 
 from .selectors import SORTS
 
@@ -119,3 +121,27 @@ class AssignForm(forms.Form):
         else:  # the VAE path has no training organisation
             del self.fields["training_org"]
         self.fields["assessment_centre"].queryset = assessment_centres
+
+
+class StaffEnrolForm(PathSituationMixin):
+    """Certifier staff enrol a person on one of their certifications (a job seeker sent by an adviser, say)."""
+
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom de naissance"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), help_text=_("La personne y recevra les nouvelles de sa candidature."))
+    certification = CertificationCodeField()
+    funding = forms.ChoiceField(
+        label=_("Financement"),
+        # CPF is the person's own choice: staff cannot mobilise it for them.
+        choices=[("", _("— À préciser —"))] + [(f.value, f.label) for f in Funding if f != Funding.CPF],
+        required=False,
+    )
+    employer = forms.ModelChoiceField(
+        label=_("Entreprise"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.EMPLOYER).order_by("name"),
+        required=False,
+        empty_label=_("— Aucune —"),
+        help_text=_(
+            "Obligatoire pour le plan de développement des compétences, le contrat de professionnalisation et la Pro-A."
+        ),
+    )

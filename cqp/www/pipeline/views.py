@@ -6,7 +6,7 @@ service, turn its refusal into a message or form errors.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -17,12 +17,13 @@ from django.views.decorators.vary import vary_on_headers
 
 from cqp.accounts.enums import OrganisationKind
 from cqp.accounts.models import Organisation
-from cqp.candidacies import services, workflow
+from cqp.candidacies import enrolment, services, workflow
 from cqp.candidacies.enums import Path, State
 from cqp.candidacies.selectors import actor_roles, candidacies_visible_to
+from cqp.www.candidacies import forms as candidacy_forms
 
 from . import selectors
-from .forms import SORT_LABELS, AssignForm, CandidacyFilterForm, DecisionForm
+from .forms import SORT_LABELS, AssignForm, CandidacyFilterForm, DecisionForm, StaffEnrolForm
 
 
 def _url_maker(name):
@@ -227,3 +228,68 @@ def candidacy_assign(request, pk):
             messages.success(request, _("Les organismes de la candidature sont enregistrés."))
             return redirect(_detail_url(candidacy))
     return render(request, "www/pipeline/assign.html", {"candidacy": candidacy, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pipeline_enrol(request):
+    """Certifier staff enrol a person on one of their certifications, then follow it in the pipeline."""
+    if not selectors.is_pipeline_user(request.user):
+        return _forbidden(
+            request,
+            title=_("Inscription réservée aux certificateurs"),
+            text=_("Votre compte n'est rattaché à aucun certificateur."),
+        )
+    form = StaffEnrolForm(initial={"certification": request.GET.get("certification", "")})
+    periods = candidacy_forms.periods_formset()
+    status = 200
+    if request.method == "POST":
+        if "add_period" in request.POST:
+            form = StaffEnrolForm(initial=request.POST.dict())
+            periods = candidacy_forms.periods_formset(request.POST, add_one=True)
+        else:
+            form = StaffEnrolForm(request.POST)
+            periods = candidacy_forms.periods_formset(request.POST)
+            status = 400
+            if form.is_valid() and periods.is_valid():
+                data = form.cleaned_data
+                experience = candidacy_forms.periods_from(periods)
+                submit = request.POST.get("action") != "draft"
+                try:
+                    with transaction.atomic():
+                        candidacy = enrolment.candidacy_create_for(
+                            by=request.user,
+                            data={
+                                "candidate": {
+                                    "first_name": data["first_name"],
+                                    "last_name": data["last_name"],
+                                    "email": data["email"],
+                                },
+                                "certification": data["certification"],
+                                "path": data["path"],
+                                "situation": data["situation"],
+                                "funding": data["funding"],
+                                "employer": data["employer"],
+                                "experience_periods": experience,
+                            },
+                        )
+                        if submit:
+                            candidacy = services.candidacy_transition(
+                                candidacy=candidacy, name="submit", by=request.user
+                            )
+                except PermissionDenied as error:
+                    form.add_error(None, str(error))
+                except ValidationError as error:
+                    candidacy_forms.add_service_errors(form, error)
+                    if hint := candidacy_forms.vae_hint(data["path"], experience):
+                        form.add_error(None, hint)
+                else:
+                    messages.success(
+                        request,
+                        _("%(name)s est inscrit : la candidature est déposée.") % {"name": candidacy.candidate}
+                        if submit
+                        else _("%(name)s est inscrit : la candidature est en brouillon.")
+                        % {"name": candidacy.candidate},
+                    )
+                    return redirect(reverse("www:candidacy_detail", kwargs={"pk": candidacy.pk}))
+    return render(request, "www/pipeline/enrol.html", {"form": form, "periods": periods}, status=status)
