@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cqp.accounts",
     "cqp.catalogue",
     "cqp.candidacies",
+    "cqp.assessments",
     "cqp.www",
     "cqp.api",
 ]

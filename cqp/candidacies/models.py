@@ -134,6 +134,8 @@ class ExperiencePeriod(models.Model):
     end = models.DateField(_("fin"), null=True, blank=True, help_text=_("Vide si l'activité est en cours."))
     job_title = models.CharField(_("emploi occupé"), max_length=200)
     employer_name = models.CharField(_("employeur"), max_length=200, blank=True)
+    activities = models.TextField(_("activités exercées"), blank=True)
+    blocks = models.ManyToManyField("catalogue.Block", verbose_name=_("blocs en rapport"), blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("période d'expérience")

@@ -174,6 +174,17 @@ class Certification(models.Model):
     # Access routes (SI_JURY_*): list of AccessRoute values, and the jury composition of each.
     access_routes = models.JSONField(_("voies d'accès"), default=list, blank=True)
     jury_compositions = models.JSONField(_("composition des jurys"), default=dict, blank=True)
+    # The branch's evaluation referential, beyond its criteria (platform data, never imported).
+    optional_criteria_threshold = models.PositiveSmallIntegerField(
+        _("seuil des critères non obligatoires (%)"),
+        default=0,
+        help_text=_("Part des critères non obligatoires d'un bloc à satisfaire, en plus de tous les obligatoires."),
+    )
+    train_partly_acquired = models.BooleanField(
+        _("former aussi les blocs partiellement acquis"),
+        default=True,
+        help_text=_("Le parcours individualisé couvre les blocs à acquérir et, si coché, ceux partiellement acquis."),
+    )
     # Rights derived from registry and routes by services.certification_rights(); stored to filter on.
     vae_open = models.BooleanField(_("VAE ouverte"), default=False, db_index=True)
     cpf_eligible = models.BooleanField(_("éligible au CPF"), default=False, db_index=True)
