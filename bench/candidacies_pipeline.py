@@ -19,7 +19,6 @@ SQL queries of one more request are counted apart.
 
 import argparse
 import json
-import math
 import os
 import platform
 import random
@@ -30,6 +29,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
+
+import timing  # bench/timing.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -79,12 +80,6 @@ STATE_WEIGHTS = {
 ASSIGNED_FROM = {"POSITIONED", "IN_TRAINING", "IN_ASSESSMENT", "READY_FOR_JURY", "SCHEDULED_FOR_JURY"}
 ASSIGNED_FROM |= {"DECIDED", "DELIVERED", "CLOSED", "DOSSIER_SUBMITTED"}
 JUDGED = {"DECIDED", "DELIVERED", "CLOSED"}
-
-
-def percentile(samples, fraction):
-    """Nearest-rank percentile."""
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def ensure_database(url, *, recreate):
@@ -368,9 +363,7 @@ def build_requests(include_api):
 
 
 def measure(requests, *, runs, warmup):
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     clients, rows = {}, []
     for user, name, url in requests:
@@ -378,31 +371,7 @@ def measure(requests, *, runs, warmup):
         if client is None:
             client = clients[user.pk] = Client()
             client.force_login(user)
-        for _ in range(warmup):
-            response = client.get(url)
-            if response.status_code != 200:
-                raise SystemExit(f"{name}: {url} a répondu {response.status_code}")
-        with CaptureQueriesContext(connection) as captured:
-            client.get(url)
-        sql = len(captured.captured_queries)
-        samples = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            client.get(url)
-            samples.append((time.perf_counter() - started) * 1000)
-        rows.append(
-            {
-                "name": name,
-                "url": url,
-                "sql_queries": sql,
-                "p50_ms": round(statistics.median(samples), 2),
-                "p95_ms": round(percentile(samples, 0.95), 2),
-                "max_ms": round(max(samples), 2),
-                "samples": len(samples),
-                "_samples": samples,
-            }
-        )
-        print(f"{rows[-1]['p50_ms']:8.1f} {rows[-1]['p95_ms']:8.1f} {rows[-1]['max_ms']:8.1f} {sql:4d}  {name}")
+        rows.append(timing.measure(client, name, url, warmup=warmup, runs=runs))
     return rows
 
 
@@ -447,7 +416,7 @@ def main(argv=None):
     api_rows = [r for r in rows if r["name"].startswith("API ")]
     overall = {
         "p50_ms": round(statistics.median(every), 2),
-        "p95_ms": round(percentile(every, 0.95), 2),
+        "p95_ms": round(timing.percentile(every, 0.95), 2),
         "max_ms": round(max(every), 2),
         "worst_address_p95_ms": max(r["p95_ms"] for r in rows),
         "sql_queries_pages": sorted({r["sql_queries"] for r in pages}),

@@ -15,7 +15,6 @@ The database is the one DATABASE_URL names; `--load FILE` imports FILE first whe
 
 import argparse
 import json
-import math
 import os
 import platform
 import statistics
@@ -24,6 +23,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
+
+import timing  # bench/timing.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -83,12 +84,6 @@ API_FILTERS = [
     {"kind": "CQP", "active": "true"},
     {"level": "4"},
 ]
-
-
-def percentile(samples, fraction):
-    """Nearest-rank percentile."""
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def setup_django():
@@ -208,40 +203,12 @@ def build_requests(include_api):
 
 
 def measure(requests, *, runs, warmup):
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     client = Client()
     rows = []
     for name, url in requests:
-        for _ in range(warmup):
-            response = client.get(url)
-            if response.status_code != 200:
-                raise SystemExit(f"{name}: {url} a répondu {response.status_code}")
-        # Queries are counted in a separate pass: capturing them slows the cursor down.
-        with CaptureQueriesContext(connection) as captured:
-            client.get(url)
-        # Read now: the next request clears the connection's query log.
-        sql = len(captured.captured_queries)
-        samples = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            client.get(url)
-            samples.append((time.perf_counter() - started) * 1000)
-        rows.append(
-            {
-                "name": name,
-                "url": url,
-                "sql_queries": sql,
-                "p50_ms": round(statistics.median(samples), 2),
-                "p95_ms": round(percentile(samples, 0.95), 2),
-                "max_ms": round(max(samples), 2),
-                "samples": len(samples),
-                "_samples": samples,
-            }
-        )
-        print(f"{rows[-1]['p50_ms']:8.1f} {rows[-1]['p95_ms']:8.1f} {rows[-1]['max_ms']:8.1f} {sql:4d}  {name}")
+        rows.append(timing.measure(client, name, url, warmup=warmup, runs=runs))
     return rows
 
 
@@ -272,7 +239,7 @@ def main(argv=None):
     pages = [r for r in rows if not r["name"].startswith("API ")]
     overall = {
         "p50_ms": round(statistics.median(every), 2),
-        "p95_ms": round(percentile(every, 0.95), 2),
+        "p95_ms": round(timing.percentile(every, 0.95), 2),
         "max_ms": round(max(every), 2),
         "worst_query_p95_ms": max(r["p95_ms"] for r in rows),
         "sql_queries_max": max(r["sql_queries"] for r in rows),
