@@ -182,8 +182,22 @@ def _has_missing_blocks(candidacy):
     return [_("Tous les blocs sont acquis : il n'y a rien à reprendre.")]
 
 
+def _vae_eligibility_decided(candidacy):
+    """VAE : le dossier de recevabilité déposé est déclaré recevable."""
+    if candidacy.path != Path.VAE:
+        return []
+    from cqp.assessments.enums import EligibilityState
+
+    # Candidacies filed before recevabilité files existed have none: their decision is taken as before.
+    current = candidacy.vae_eligibilities.order_by("-version").values_list("state", flat=True).first()
+    if current is None or current == EligibilityState.ADMISSIBLE:
+        return []
+    return [_("Décidez de la recevabilité depuis le dossier de recevabilité VAE du candidat.")]
+
+
 GUARDS = {
     "candidacy_rules": candidacy_problems,
+    "vae_eligibility_decided": _vae_eligibility_decided,
     "has_training_org": _has_training_org,
     "has_assessment_centre": _has_assessment_centre,
     "has_acquired_blocks": _has_acquired_blocks,

@@ -74,7 +74,7 @@ TRANSITIONS = {
             [State.SUBMITTED],
             State.ADMISSIBLE,
             [CERTIFIER],
-            guards=("candidacy_rules",),
+            guards=("candidacy_rules", "vae_eligibility_decided"),
             notify=(CANDIDATE, EMPLOYER),
         ),
         _t(
