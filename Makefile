@@ -27,6 +27,7 @@ serve: install
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 quality: install
+	mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint cqp --lint --extension html
