@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from . import candidacies, views
+from . import candidacies, vae, views
 
 app_name = "api"
 
@@ -15,5 +15,7 @@ router.register("candidacies", candidacies.CandidacyViewSet, basename="candidacy
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.LocalSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("candidacies/<int:pk>/vae-eligibility/", vae.VaeEligibilityView.as_view(), name="vae-eligibility"),
+    path("candidacies/<int:pk>/vae-eligibility/decide/", vae.VaeEligibilityDecideView.as_view(), name="vae-decide"),
     *router.urls,
 ]

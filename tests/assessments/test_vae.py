@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cqp.accounts.enums import Role
 from cqp.assessments import selectors, services
 from cqp.assessments.models import VaeDossierEntry, VaeEligibility
 from cqp.candidacies.models import CandidacyEvent, ExperiencePeriod
@@ -155,12 +156,12 @@ def test_only_the_certifier_decides(who):
     candidacy = eligibility.candidacy
     user = {
         "candidate": lambda: candidacy.candidate.user,
-        "employer": lambda: member(UserFactory(), "EMPLOYER", organisation=candidacy.employer),
-        "assessor": lambda: member(UserFactory(), "ASSESSOR", organisation=candidacy.assessment_centre),
+        "employer": lambda: member(UserFactory(), Role.EMPLOYER, organisation=candidacy.employer),
+        "assessor": lambda: member(UserFactory(), Role.ASSESSOR, organisation=candidacy.assessment_centre),
         "other_staff": lambda: member(
-            UserFactory(), "CERTIFIER_STAFF", certifier=certification_with_blocks().certifiers.get()
+            UserFactory(), Role.CERTIFIER_STAFF, certifier=certification_with_blocks().certifiers.get()
         ),
-        "stranger": lambda: member(UserFactory(), "EMPLOYER", organisation=OrganisationFactory()),
+        "stranger": lambda: member(UserFactory(), Role.EMPLOYER, organisation=OrganisationFactory()),
     }[who]()
     with pytest.raises(PermissionDenied):
         services.vae_eligibility_decide(eligibility=eligibility, by=user, decision="ADMISSIBLE")
@@ -170,7 +171,7 @@ def test_only_the_certifier_decides(who):
 
 def test_employer_may_not_declare_periods():
     draft, _staff = vae_draft()
-    employer = member(UserFactory(), "EMPLOYER", organisation=draft.employer)
+    employer = member(UserFactory(), Role.EMPLOYER, organisation=draft.employer)
     with pytest.raises(PermissionDenied):
         services.vae_period_add(
             candidacy=draft, by=employer, start=date(2024, 1, 1), end=None, job_title="Agent", today=TODAY
