@@ -2,11 +2,43 @@
 
 from django.db.models import Prefetch
 
-from cqp.candidacies import workflow
-from cqp.candidacies.enums import FUNDING_NEEDS_EMPLOYER
+from cqp.candidacies import rules, workflow
+from cqp.candidacies.enums import FUNDING_NEEDS_EMPLOYER, BlockStatus
 
 from .enums import PlanStatus, PositioningResult
-from .models import Positioning, PositioningBlock, TrainingModule, TrainingPlan
+from .models import Positioning, PositioningBlock, TrainingModule, TrainingPlan, VaeDossierEntry, VaeEligibility
+
+
+def vae_eligibility_history(candidacy) -> list[VaeEligibility]:
+    """Every version of the recevabilité file, the latest first."""
+    return list(VaeEligibility.objects.filter(candidacy=candidacy).select_related("decided_by").order_by("-version"))
+
+
+def vae_eligibility_current(candidacy) -> VaeEligibility | None:
+    return VaeEligibility.objects.filter(candidacy=candidacy).select_related("decided_by").order_by("-version").first()
+
+
+def vae_experience(candidacy, *, today=None) -> dict:
+    """The declared periods and the relevant experience they cover (overlaps counted once)."""
+    periods = list(candidacy.experience_periods.prefetch_related("blocks").order_by("start", "pk"))
+    days = rules.experience_days(periods, today=today)
+    return {
+        "periods": periods,
+        "days": days,
+        "months": days * 12 // 365,
+        "enough": days >= rules.VAE_MINIMUM_DAYS,
+        "missing_days": max(rules.VAE_MINIMUM_DAYS - days, 0),
+    }
+
+
+def vae_dossier_sections(candidacy) -> list[dict]:
+    """One section per targeted block: the block, whether it is exempted, and what is written for it."""
+    entries = {e.block_id: e for e in VaeDossierEntry.objects.filter(candidacy=candidacy).prefetch_related("documents")}
+    return [
+        {"block": cb.block, "exempted": cb.status == BlockStatus.EXEMPTED, "entry": entries.get(cb.block_id)}
+        for cb in candidacy.blocks.select_related("block").order_by("block__position")
+    ]
+
 
 # --------------------------------------------------------------------------- positioning and training plan
 
