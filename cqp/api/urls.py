@@ -1,8 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from . import candidacies, vae, views
+from . import candidacies, training, vae, views
 
 app_name = "api"
 
@@ -17,5 +17,6 @@ urlpatterns = [
     path("docs/", views.LocalSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("candidacies/<int:pk>/vae-eligibility/", vae.VaeEligibilityView.as_view(), name="vae-eligibility"),
     path("candidacies/<int:pk>/vae-eligibility/decide/", vae.VaeEligibilityDecideView.as_view(), name="vae-decide"),
+    path("candidacies/<int:pk>/", include(training.urlpatterns)),
     *router.urls,
 ]
