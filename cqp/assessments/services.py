@@ -392,7 +392,7 @@ def _locked_assessment(assessment):
     from .models import BlockAssessment
 
     return (
-        BlockAssessment.objects.select_for_update()
+        BlockAssessment.objects.select_for_update(of=("self",))
         .select_related("candidacy__certification", "candidacy__assessment_centre", "candidacy__tutor", "block")
         .get(pk=assessment.pk)
     )
@@ -422,7 +422,7 @@ def assessment_start(*, candidacy, block, by):
 
     with transaction.atomic():
         candidacy = (
-            Candidacy.objects.select_for_update()
+            Candidacy.objects.select_for_update(of=("self",))
             .select_related("certification", "assessment_centre", "tutor")
             .get(pk=candidacy.pk)
         )

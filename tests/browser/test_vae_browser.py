@@ -20,12 +20,14 @@ def sign_in(page, email, next_url):
     page.wait_for_url(f"**{next_url}")
 
 
-def add_period(page, start, end, job, employer):
+def add_period(page, start, end, job, employer, *, block_codes=()):
     page.locator("#id_start").fill(start)
     page.locator("#id_end").fill(end)
     page.locator("#id_job_title").fill(job)
     page.locator("#id_employer_name").fill(employer)
     page.locator("#id_activities").fill("Conduite et réglage de la ligne, contrôle qualité.")
+    for code in block_codes:
+        page.get_by_label(code).check()
     page.get_by_role("button", name="Ajouter la période").click()
     page.get_by_text("La période est ajoutée.").wait_for()
 
@@ -41,15 +43,18 @@ def test_vae_journey_through_recevabilite_and_the_dossier(page, axe):
     candidate = draft.candidate.user
     url = f"/espace/vae/{draft.pk}/recevabilite/"
 
-    sign_in(page, candidate.email, url)
+    # From the candidacy page, the candidate finds their recevabilité.
+    sign_in(page, candidate.email, f"/espace/candidatures/{draft.pk}/")
+    page.get_by_role("link", name="Recevabilité VAE").click()
+    page.wait_for_url(f"**{url}")
     assert "Recevabilité de la VAE" in page.get_by_role("heading", level=1).inner_text()
     axe(page, "vae-eligibility-empty")
     # Fourteen months over two overlapping periods: the overlap counts once.
-    add_period(page, "2025-01-01", "2025-09-30", "Conducteur de ligne", "Usine A")
     first_block = draft.blocks.select_related("block").order_by("block__position").first().block
-    page.get_by_label(first_block.code).check()
+    add_period(page, "2025-01-01", "2025-09-30", "Conducteur de ligne", "Usine A", block_codes=[first_block.code])
     add_period(page, "2025-06-01", "2026-03-15", "Régleur", "Usine B")
     assert "Expérience retenue : 14 mois (439 jours" in page.locator("#experience-total").inner_text()
+    assert list(draft.experience_periods.get(employer_name="Usine A").blocks.all()) == [first_block]
     upload(page, "certificat-usine-a.pdf")
     axe(page, "vae-eligibility-ready")
     page.get_by_role("button", name="Déposer le dossier").click()
