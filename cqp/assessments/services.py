@@ -689,6 +689,7 @@ def _locked_candidacy(candidacy):
 POSITIONING_STATES = frozenset({State.ADMISSIBLE, State.POSITIONED, State.IN_TRAINING})
 POSITIONING_ROLES = frozenset({workflow.TRAINING_ORG, workflow.CERTIFIER, workflow.ADMIN})
 TRAINING_ORG_ROLES = frozenset({workflow.TRAINING_ORG, workflow.ADMIN})
+PLAN_STATES = frozenset({State.POSITIONED, State.IN_TRAINING})
 
 
 def positioning_record(*, candidacy, by, results: dict, comment: str = "", revision_reason: str = "") -> Positioning:
@@ -792,7 +793,7 @@ def training_plan_propose(*, candidacy, by, modules, start, end, funding, tutor=
         candidacy = _locked_candidacy(candidacy)
         if not actor_roles(by, candidacy) & TRAINING_ORG_ROLES:
             raise PermissionDenied(_("Seul l'organisme de formation de la candidature propose le parcours."))
-        if candidacy.state not in {State.POSITIONED, State.IN_TRAINING}:
+        if candidacy.state not in PLAN_STATES:
             raise ValidationError(
                 _("Le parcours se propose après le positionnement : la candidature est « %(state)s ».")
                 % {"state": candidacy.get_state_display()}

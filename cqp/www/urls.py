@@ -7,6 +7,7 @@ from cqp.www.certifier.urls import urlpatterns as certifier_urls
 from cqp.www.dashboard import urlpatterns as dashboard_urls
 from cqp.www.employer.urls import urlpatterns as employer_urls
 from cqp.www.pipeline.urls import urlpatterns as pipeline_urls
+from cqp.www.training.urls import urlpatterns as training_urls
 from cqp.www.vae.urls import urlpatterns as vae_urls
 
 app_name = "www"
@@ -19,5 +20,6 @@ urlpatterns = [
     *candidate_urls,
     *employer_urls,
     *pipeline_urls,
+    *training_urls,
     *vae_urls,
 ]
