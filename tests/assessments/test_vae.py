@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from cqp.accounts.enums import Role
 from cqp.assessments import selectors, services
 from cqp.assessments.models import VaeDossierEntry, VaeEligibility
+from cqp.candidacies import services as candidacy_services
 from cqp.candidacies.models import CandidacyEvent, ExperiencePeriod
 from tests.candidacies.factories import OrganisationFactory, UserFactory, certification_with_blocks, member
 
@@ -212,3 +213,22 @@ def test_dossier_before_admissibility_is_refused():
     with pytest.raises(ValidationError) as error:
         services.vae_dossier_save(candidacy=candidacy, by=candidacy.candidate.user, block=block, narrative="Texte")
     assert "recevable" in str(error.value)
+
+
+def test_a_filed_recevabilite_is_decided_through_it_not_by_the_bare_transition():
+    eligibility, staff = submitted()
+    candidacy = eligibility.candidacy
+    with pytest.raises(ValidationError) as error:
+        candidacy_services.candidacy_transition(candidacy=candidacy, name="declare_admissible", by=staff)
+    assert "dossier de recevabilité" in str(error.value)
+    services.vae_eligibility_decide(eligibility=eligibility, by=staff, decision="ADMISSIBLE")
+    candidacy.refresh_from_db()
+    assert candidacy.state == "ADMISSIBLE"
+
+
+def test_the_api_file_reads_in_a_fixed_number_of_queries(django_assert_max_num_queries, client):
+    eligibility, staff = submitted()
+    client.force_login(staff)
+    with django_assert_max_num_queries(9):
+        response = client.get(f"/api/v1/candidacies/{eligibility.candidacy_id}/vae-eligibility/")
+    assert response.status_code == 200 and len(response.json()["periods"]) == 2
