@@ -97,3 +97,11 @@ def test_outsiders_get_404_and_visitors_are_sent_to_sign_in(client):
     login(client, outsider)
     assert client.get(url(candidacy)).status_code == 404
     assert client.post(url(candidacy), grid_post(candidacy, "TO_ACQUIRE")).status_code == 404
+
+
+def test_the_candidacy_page_leads_to_the_positioning_and_the_plan(client):
+    candidacy = admissible(blocks=1)
+    login(client, candidacy.candidate.user)
+    page = text_of(client.get(reverse("www:candidacy_detail", kwargs={"pk": candidacy.pk})))
+    assert url(candidacy) in page
+    assert reverse("www:training_plan", kwargs={"pk": candidacy.pk}) in page
