@@ -35,6 +35,9 @@ class PositioningResultSerializer(serializers.Serializer):
     block = serializers.CharField(source="block.code", help_text="Code du bloc. / Block code.")
     result = serializers.ChoiceField(choices=PositioningResult.choices)
     comment = serializers.CharField()
+    evidence = serializers.IntegerField(
+        source="evidence_id", allow_null=True, help_text="Identifiant de la pièce de preuve. / Evidence document id."
+    )
 
 
 class PositioningSerializer(serializers.Serializer):
@@ -66,6 +69,12 @@ class PositioningInputResultSerializer(serializers.Serializer):
         error_messages={"invalid_choice": "Choisissez : ACQUIRED, PARTLY ou TO_ACQUIRE."},
     )
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    evidence = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Identifiant d'une pièce déposée sur la candidature. / A document of the candidacy.",
+    )
 
 
 class PositioningInputSerializer(serializers.Serializer):
@@ -221,7 +230,20 @@ class PositioningView(_CandidacyStepView):
         body = PositioningInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        results = {row["block"]: (row["result"], row["comment"]) for row in data["results"]}
+        documents = {d.pk: d for d in candidacy.documents.filter(pk__in=[r["evidence"] for r in data["results"]])}
+        unknown = [r["block"] for r in data["results"] if r["evidence"] is not None and r["evidence"] not in documents]
+        if unknown:
+            raise exceptions.ValidationError(
+                {
+                    "results": [
+                        f"Bloc {code} : la preuve doit être une pièce déposée sur cette candidature."
+                        for code in unknown
+                    ]
+                }
+            )
+        results = {
+            row["block"]: (row["result"], row["comment"], documents.get(row["evidence"])) for row in data["results"]
+        }
         self.run(
             lambda: services.positioning_record(
                 candidacy=candidacy,

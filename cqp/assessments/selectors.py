@@ -48,7 +48,7 @@ def positioning_current(candidacy) -> Positioning | None:
     return (
         candidacy.positionings.filter(is_current=True)
         .select_related("by")
-        .prefetch_related(Prefetch("results", queryset=PositioningBlock.objects.select_related("block")))
+        .prefetch_related(Prefetch("results", queryset=PositioningBlock.objects.select_related("block", "evidence")))
         .first()
     )
 
@@ -57,7 +57,7 @@ def positioning_history(candidacy) -> list[Positioning]:
     """Every version, newest first, with results."""
     return list(
         candidacy.positionings.select_related("by")
-        .prefetch_related(Prefetch("results", queryset=PositioningBlock.objects.select_related("block")))
+        .prefetch_related(Prefetch("results", queryset=PositioningBlock.objects.select_related("block", "evidence")))
         .order_by("-version")
     )
 

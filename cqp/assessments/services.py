@@ -694,7 +694,8 @@ PLAN_STATES = frozenset({State.POSITIONED, State.IN_TRAINING})
 
 def positioning_record(*, candidacy, by, results: dict, comment: str = "", revision_reason: str = "") -> Positioning:
     """Record the évaluation préalable: `results` maps each targeted, non-exempted block code to
-    (result, comment). A second record is a revision: a new version with its reason, the previous
+    (result, comment) or (result, comment, evidence), the evidence a Document of this candidacy or None.
+    A second record is a revision: a new version with its reason, the previous
     one kept. The first one on an admissible candidacy moves it to POSITIONED. Raises
     PermissionDenied or ValidationError (French) and writes nothing then."""
     with transaction.atomic():
@@ -723,13 +724,17 @@ def positioning_record(*, candidacy, by, results: dict, comment: str = "", revis
                     _("Le bloc %(code)s n'est pas visé par cette candidature (ou il est dispensé).") % {"code": code}
                 )
                 continue
-            result, block_comment = (value, "") if isinstance(value, str) else (tuple(value) + ("",))[:2]
+            result, block_comment, evidence = (value, "", None) if isinstance(value, str) else (*value, None, None)[:3]
             if result not in PositioningResult.values:
                 errors.append(
                     _("Bloc %(code)s : choisissez acquis, partiellement acquis ou à acquérir.") % {"code": code}
                 )
                 continue
-            given[key] = (result, (block_comment or "").strip())
+            if evidence is not None and evidence.candidacy_id != candidacy.pk:
+                errors.append(
+                    _("Bloc %(code)s : la preuve doit être une pièce déposée sur cette candidature.") % {"code": code}
+                )
+            given[key] = (result, (block_comment or "").strip(), evidence)
         missing = [block.code for key, block in by_code.items() if key not in given]
         if missing:
             errors.append(_("Positionnez chaque bloc visé ; il manque : %(codes)s.") % {"codes": ", ".join(missing)})
@@ -753,15 +758,17 @@ def positioning_record(*, candidacy, by, results: dict, comment: str = "", revis
             revision_reason=revision_reason if previous is not None else "",
         )
         PositioningBlock.objects.bulk_create(
-            PositioningBlock(positioning=positioning, block=by_code[key], result=result, comment=block_comment)
-            for key, (result, block_comment) in given.items()
+            PositioningBlock(
+                positioning=positioning, block=by_code[key], result=result, comment=block_comment, evidence=evidence
+            )
+            for key, (result, block_comment, evidence) in given.items()
         )
         CandidacyEvent.objects.create(
             candidacy=candidacy,
             by=by,
             name="positioning",
             comment=revision_reason if previous is not None else "",
-            data={"version": version, "results": {by_code[key].code: result for key, (result, _c) in given.items()}},
+            data={"version": version, "results": {by_code[key].code: row[0] for key, row in given.items()}},
         )
         if previous is None and candidacy.state == State.ADMISSIBLE:
             candidacy_transition(candidacy=candidacy, name="record_positioning", by=by)

@@ -141,3 +141,26 @@ def test_the_plan_reads_with_its_history():
     data = client(who["assessor"]).get(url(candidacy, "training-plan/")).json()
     assert data["current"]["version"] == 2
     assert [(p["version"], p["status"]) for p in data["history"]] == [(2, "PROPOSED"), (1, "SUPERSEDED")]
+
+
+def test_positioning_evidence_through_the_api():
+    from tests.assessments.test_positioning import document_of
+
+    candidacy = admissible(blocks=1)
+    org = client(people(candidacy)["training_org"])
+    (code,) = codes(candidacy)
+    proof = document_of(candidacy, candidacy.candidate.user)
+    refused = org.post(
+        url(candidacy, "positioning/"),
+        {"results": [{"block": code, "result": "ACQUIRED", "evidence": 999999}]},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert "pièce déposée sur cette candidature" in refused.json()["results"][0]
+    created = org.post(
+        url(candidacy, "positioning/"),
+        {"results": [{"block": code, "result": "ACQUIRED", "evidence": proof.pk}]},
+        format="json",
+    )
+    assert created.status_code == 201
+    assert created.json()["current"]["results"][0]["evidence"] == proof.pk

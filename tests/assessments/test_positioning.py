@@ -146,3 +146,28 @@ def test_positioning_is_refused_on_the_vae_path_and_before_admissibility():
     with pytest.raises(ValidationError) as early:
         position(submitted, admin_user(), *[TODO] * len(codes(submitted)))
     assert "Déposée" in " ".join(early.value.messages)
+
+
+def document_of(candidacy, by):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cqp.candidacies.services import document_upload
+
+    pdf = SimpleUploadedFile("attestation.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    return document_upload(candidacy=candidacy, by=by, kind="EXPERIENCE", uploaded_file=pdf)
+
+
+def test_a_result_may_point_to_evidence_of_the_same_candidacy_only():
+    candidacy = admissible(blocks=1)
+    org = people(candidacy)["training_org"]
+    (code,) = codes(candidacy)
+    other = admissible(blocks=1)
+    foreign = document_of(other, other.candidate.user)
+    with pytest.raises(ValidationError) as refused:
+        services.positioning_record(candidacy=candidacy, by=org, results={code: (ACQ, "", foreign)})
+    assert "une pièce déposée sur cette candidature" in " ".join(refused.value.messages)
+    assert not Positioning.objects.exists()
+
+    proof = document_of(candidacy, candidacy.candidate.user)
+    positioning = services.positioning_record(candidacy=candidacy, by=org, results={code: (ACQ, "Certificat", proof)})
+    assert positioning.results.get().evidence == proof

@@ -105,3 +105,18 @@ def test_the_candidacy_page_leads_to_the_positioning_and_the_plan(client):
     page = text_of(client.get(reverse("www:candidacy_detail", kwargs={"pk": candidacy.pk})))
     assert url(candidacy) in page
     assert reverse("www:training_plan", kwargs={"pk": candidacy.pk}) in page
+
+
+def test_the_grid_offers_the_candidacy_documents_as_evidence(client):
+    from .test_positioning import document_of
+
+    candidacy = admissible(blocks=1)
+    org = people(candidacy)["training_org"]
+    proof = document_of(candidacy, candidacy.candidate.user)
+    login(client, org)
+    assert "attestation.pdf" in text_of(client.get(url(candidacy)))
+    (item,) = candidacy.blocks.all()
+    data = grid_post(candidacy, "ACQUIRED", **{f"evidence_{item.block_id}": str(proof.pk)})
+    assert client.post(url(candidacy), data).status_code == 302
+    page = text_of(client.get(url(candidacy)))
+    assert "Preuve : attestation.pdf" in page

@@ -17,7 +17,7 @@ class PositioningForm(forms.Form):
         label=_("Commentaire d'ensemble"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, blocks, current=None, **kwargs):
+    def __init__(self, *args, blocks, current=None, documents=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.blocks = blocks
         previous = {row.block_id: row for row in current.results.all()} if current else {}
@@ -38,7 +38,16 @@ class PositioningForm(forms.Form):
                 initial=previous[block.pk].comment if block.pk in previous else "",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
-            self.rows.append((block, result_name, comment_name))
+            evidence_name = f"evidence_{block.pk}"
+            self.fields[evidence_name] = forms.ModelChoiceField(
+                label=_("Preuve pour le bloc %(code)s") % {"code": block.code},
+                queryset=documents,
+                required=False,
+                empty_label=_("Aucune"),
+                initial=previous[block.pk].evidence_id if block.pk in previous else None,
+                help_text=_("Une pièce déposée sur la candidature."),
+            )
+            self.rows.append((block, result_name, comment_name, evidence_name))
         if current is not None:
             self.fields["revision_reason"] = forms.CharField(
                 label=_("Motif de la révision"),
@@ -49,12 +58,13 @@ class PositioningForm(forms.Form):
             )
 
     def grid(self):
-        """(block, result field, comment field) for each row of the grid."""
-        return [(block, self[result], self[comment]) for block, result, comment in self.rows]
+        """(block, result field, comment field, evidence field) for each row of the grid."""
+        return [(block, self[result], self[comment], self[evidence]) for block, result, comment, evidence in self.rows]
 
     def results(self) -> dict:
         return {
-            block.code: (self.cleaned_data[result], self.cleaned_data[comment]) for block, result, comment in self.rows
+            block.code: (self.cleaned_data[result], self.cleaned_data[comment], self.cleaned_data[evidence])
+            for block, result, comment, evidence in self.rows
         }
 
 

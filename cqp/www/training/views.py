@@ -64,7 +64,11 @@ def positioning(request, pk):
             .order_by("block__position")
         ]
         form = forms.PositioningForm(
-            request.POST if request.method == "POST" else None, blocks=blocks, current=current, auto_id="id_pos_%s"
+            request.POST if request.method == "POST" else None,
+            blocks=blocks,
+            current=current,
+            documents=candidacy.documents.order_by("-uploaded_at"),
+            auto_id="id_pos_%s",
         )
     if request.method == "POST":
         if form is None:
