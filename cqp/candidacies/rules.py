@@ -182,6 +182,13 @@ def _has_missing_blocks(candidacy):
     return [_("Tous les blocs sont acquis : il n'y a rien à reprendre.")]
 
 
+def _ready_for_jury(candidacy):
+    """Chaque bloc visé a une évaluation transmise, ou une dispense."""
+    from cqp.assessments.selectors import readiness_for_jury
+
+    return readiness_for_jury(candidacy)[1]
+
+
 def _vae_eligibility_decided(candidacy):
     """VAE : le dossier de recevabilité déposé est déclaré recevable."""
     if candidacy.path != Path.VAE:
@@ -202,4 +209,5 @@ GUARDS = {
     "has_assessment_centre": _has_assessment_centre,
     "has_acquired_blocks": _has_acquired_blocks,
     "has_missing_blocks": _has_missing_blocks,
+    "ready_for_jury": _ready_for_jury,
 }

@@ -140,6 +140,7 @@ TRANSITIONS = {
             [State.IN_ASSESSMENT],
             State.READY_FOR_JURY,
             [ASSESSOR, CERTIFIER],
+            guards=("ready_for_jury",),
             notify=(CANDIDATE, CERTIFIER),
         ),
         _t(

@@ -284,6 +284,28 @@ def _set_jury_outcome(candidacy, outcome):
     )
 
 
+def _assess_blocks(candidacy, assessor):
+    """Before the jury, the demo assessor submits a grid for every block to assess: every criterion met."""
+    from cqp.assessments import services as assessments
+    from cqp.assessments.selectors import assessment_expected_verdict
+
+    for row in candidacy.blocks.exclude(status=BlockStatus.EXEMPTED).select_related("block"):
+        criteria = list(row.block.criteria.all())
+        assessment = assessments.assessment_start(candidacy=candidacy, block=row.block, by=assessor)
+        assessment = assessments.assessment_save(
+            assessment=assessment,
+            by=assessor,
+            revision=assessment.revision,
+            situation="WORKPLACE",
+            assessed_on=date(2025, 6, 2),
+            results={c.pk: (True, "Observé en situation de travail, sans aide.") for c in criteria},
+            verdict=assessment_expected_verdict([(c.mandatory, True) for c in criteria], 0),
+            summary="Pratique professionnelle observée sur le poste ; aucune réserve.",
+            no_conflict_declared=True,
+        )
+        assessments.assessment_submit(assessment=assessment, by=assessor)
+
+
 @transaction.atomic
 def _make(spec, *, certifications, certifiers, organisations, people, admin) -> Candidacy:
     candidate_key, certification_key, certifier_key, path, funding, employer_key, target, options = spec
@@ -312,6 +334,8 @@ def _make(spec, *, certifications, certifiers, organisations, people, admin) -> 
     )
     steps = _steps(path, target, options)
     for position, name in enumerate(steps):
+        if name == "mark_ready_for_jury":
+            _assess_blocks(candidacy, people["users"][Role.ASSESSOR])
         candidacy = services.candidacy_transition(
             candidacy=candidacy,
             name=name,

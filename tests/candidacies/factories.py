@@ -156,6 +156,34 @@ def admin_user():
     return UserFactory(is_superuser=True, is_staff=True)
 
 
+def assess_every_block(candidacy, *, assessor=None):
+    """Submit a consistent assessment of every targeted block not exempted, by an assessor of the
+    candidacy's assessment centre (made if not given): what the jury needs to receive the candidacy."""
+    from cqp.assessments import services as assessments
+    from cqp.assessments.selectors import assessment_current, assessment_expected_verdict
+
+    assessor = assessor or member(UserFactory(), Role.ASSESSOR, organisation=candidacy.assessment_centre)
+    for row in candidacy.blocks.exclude(status=BlockStatus.EXEMPTED).select_related("block"):
+        assessment = assessment_current(candidacy, row.block)
+        if assessment is None:
+            assessment = assessments.assessment_start(candidacy=candidacy, block=row.block, by=assessor)
+        elif assessment.state != "DRAFT":
+            continue
+        criteria = list(row.block.criteria.all())
+        assessment = assessments.assessment_save(
+            assessment=assessment,
+            by=assessor,
+            revision=assessment.revision,
+            situation="WORKPLACE",
+            assessed_on=date(2024, 6, 1),
+            results={c.pk: (True, "Observé en situation de travail.") for c in criteria},
+            verdict=assessment_expected_verdict([(c.mandatory, True) for c in criteria], 0),
+            no_conflict_declared=True,
+        )
+        assessments.assessment_submit(assessment=assessment, by=assessor)
+    return assessor
+
+
 def candidacy_in_state(state, *, path="TRAINING", by=None, **kwargs):
     """A candidacy brought to `state` through the real transitions (by a platform administrator unless
     `by`). On the way to delivery the first block is acquired and the others are not (a partial decision)."""
@@ -167,6 +195,8 @@ def candidacy_in_state(state, *, path="TRAINING", by=None, **kwargs):
             for position, block in enumerate(blocks):
                 block.status = BlockStatus.ACQUIRED if position == 0 else BlockStatus.NOT_ACQUIRED
             CandidacyBlock.objects.bulk_update(blocks, ["status"])
+        if name == "mark_ready_for_jury":
+            assess_every_block(draft)
         comment = "Motif de test" if workflow.TRANSITIONS[name].comment_required else ""
         draft = services.candidacy_transition(candidacy=draft, name=name, by=by, comment=comment)
     return draft

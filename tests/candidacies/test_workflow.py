@@ -15,6 +15,7 @@ from cqp.candidacies.selectors import actor_roles, available_transitions, candid
 from .factories import (
     UserFactory,
     admin_user,
+    assess_every_block,
     candidacy_in_state,
     certification_with_blocks,
     certifier_staff,
@@ -73,7 +74,10 @@ def ready_for(transition):
     """A candidacy in the first source state of the transition, on a path it applies to, guards met."""
     path = sorted(transition.paths)[0]
     source = next(s for s in State.values if s in transition.sources and _reachable(s, path))
-    return candidacy_in_state(source, path=path)
+    candidacy = candidacy_in_state(source, path=path)
+    if "ready_for_jury" in transition.guards:
+        assess_every_block(candidacy)
+    return candidacy
 
 
 def _reachable(state, path):
