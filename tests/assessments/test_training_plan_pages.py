@@ -141,3 +141,22 @@ def test_outsiders_get_404(client):
     ):
         assert client.post(target, {}).status_code == 404, target
     assert client.get(url(candidacy)).status_code == 404
+
+
+def queries_for(client, blocks, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    candidacy = admissible(blocks=blocks)
+    who = people(candidacy)
+    position(candidacy, who["training_org"], *["TO_ACQUIRE"] * blocks)
+    propose(candidacy, who["training_org"], codes(candidacy))
+    login(client, who["training_org"])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url(candidacy, name)).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("name", ["www:training_plan", "www:training_positioning"])
+def test_the_pages_read_as_many_rows_for_four_blocks_as_for_one(client, name):
+    assert queries_for(client, 4, name) == queries_for(client, 1, name)

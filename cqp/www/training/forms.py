@@ -22,6 +22,9 @@ class PositioningForm(forms.Form):
         self.blocks = blocks
         previous = {row.block_id: row for row in current.results.all()} if current else {}
         self.rows = []
+        # The documents are read once for every row's list.
+        self.documents = {document.pk: document for document in (documents if documents is not None else [])}
+        evidence_choices = [("", _("Aucune"))] + [(pk, str(d)) for pk, d in self.documents.items()]
         for block in blocks:
             result_name, comment_name = f"result_{block.pk}", f"comment_{block.pk}"
             self.fields[result_name] = forms.ChoiceField(
@@ -39,11 +42,12 @@ class PositioningForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             evidence_name = f"evidence_{block.pk}"
-            self.fields[evidence_name] = forms.ModelChoiceField(
+            self.fields[evidence_name] = forms.TypedChoiceField(
                 label=_("Preuve pour le bloc %(code)s") % {"code": block.code},
-                queryset=documents,
+                choices=evidence_choices,
+                coerce=int,
+                empty_value=None,
                 required=False,
-                empty_label=_("Aucune"),
                 initial=previous[block.pk].evidence_id if block.pk in previous else None,
                 help_text=_("Une pièce déposée sur la candidature."),
             )
@@ -63,7 +67,11 @@ class PositioningForm(forms.Form):
 
     def results(self) -> dict:
         return {
-            block.code: (self.cleaned_data[result], self.cleaned_data[comment], self.cleaned_data[evidence])
+            block.code: (
+                self.cleaned_data[result],
+                self.cleaned_data[comment],
+                self.documents.get(self.cleaned_data[evidence]),
+            )
             for block, result, comment, evidence in self.rows
         }
 
