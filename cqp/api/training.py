@@ -339,8 +339,70 @@ class TrainingPlanAcceptView(_PlanView):
         return self.file(candidacy)
 
 
+class TrainingPlanStartView(_PlanView):
+    @extend_schema(
+        operation_id="candidacies_training_plan_start",
+        summary="Commencer la formation",
+        description=(
+            "Par l'organisme de formation, une fois le parcours accepté : la candidature passe « En formation ». / "
+            "By the training organisation, once the plan is accepted: the candidacy goes into training."
+        ),
+        request=None,
+        responses={200: PlanFileSerializer, 400: REFUSED, 401: UNAUTHORISED, 403: FORBIDDEN, 404: not_found()},
+    )
+    def post(self, request, pk):
+        candidacy = self.candidacy(pk)
+        plan = selectors.training_plan_current(candidacy)
+        if plan is None:
+            raise exceptions.ValidationError({"non_field_errors": ["Aucun parcours n'a été proposé."]})
+        self.run(lambda: services.training_plan_start(plan=plan, by=request.user))
+        return self.file(candidacy)
+
+
+class ProgressInputSerializer(serializers.Serializer):
+    hours_attended = serializers.IntegerField(min_value=0)
+    completed_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class TrainingModuleProgressView(_PlanView):
+    @extend_schema(
+        operation_id="candidacies_training_module_progress",
+        summary="Déclarer la progression d'un module",
+        description=(
+            "Par l'organisme de formation pendant la formation : heures suivies (au plus la durée prévue) et date "
+            "de fin (pas dans le futur). Le parcours est terminé quand tous ses modules le sont. / Hours attended "
+            "and completion date of a module; the plan is completed when all modules are."
+        ),
+        request=ProgressInputSerializer,
+        responses={200: PlanFileSerializer, 400: REFUSED, 401: UNAUTHORISED, 403: FORBIDDEN, 404: not_found()},
+    )
+    def post(self, request, pk, module_id):
+        candidacy = self.candidacy(pk)
+        plan = selectors.training_plan_current(candidacy)
+        module = plan.modules.filter(pk=module_id).first() if plan else None
+        if module is None:
+            raise exceptions.NotFound("Module introuvable dans le parcours en vigueur. / Module not found.")
+        body = ProgressInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        self.run(
+            lambda: services.training_module_progress(
+                module=module,
+                by=request.user,
+                hours_attended=body.validated_data["hours_attended"],
+                completed_on=body.validated_data["completed_on"],
+            )
+        )
+        return self.file(candidacy)
+
+
 urlpatterns = [
     path("positioning/", PositioningView.as_view(), name="positioning"),
     path("training-plan/", TrainingPlanView.as_view(), name="training-plan"),
     path("training-plan/accept/", TrainingPlanAcceptView.as_view(), name="training-plan-accept"),
+    path("training-plan/start/", TrainingPlanStartView.as_view(), name="training-plan-start"),
+    path(
+        "training-plan/modules/<int:module_id>/progress/",
+        TrainingModuleProgressView.as_view(),
+        name="training-module-progress",
+    ),
 ]

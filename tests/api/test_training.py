@@ -164,3 +164,31 @@ def test_positioning_evidence_through_the_api():
     )
     assert created.status_code == 201
     assert created.json()["current"]["results"][0]["evidence"] == proof.pk
+
+
+def test_the_training_org_starts_and_records_progress_through_the_api():
+    from django.utils import timezone
+
+    candidacy = admissible(blocks=2, funding="PERSONAL")
+    who = people(candidacy)
+    position(candidacy, who["training_org"], "ACQUIRED", "TO_ACQUIRE")
+    plan = propose(candidacy, who["training_org"], [codes(candidacy)[1]], funding="PERSONAL")
+    module = plan.modules.get()
+    org = client(who["training_org"])
+    progress = url(candidacy, f"training-plan/modules/{module.pk}/progress/")
+
+    early = org.post(url(candidacy, "training-plan/start/"))
+    assert early.status_code == 400 and "Seul un parcours accepté commence" in early.json()["non_field_errors"][0]
+    client(who["candidate"]).post(url(candidacy, "training-plan/accept/"))
+    assert client(who["candidate"]).post(url(candidacy, "training-plan/start/")).status_code == 403
+    started = org.post(url(candidacy, "training-plan/start/"))
+    assert started.status_code == 200 and started.json()["current"]["status"] == "IN_PROGRESS"
+
+    too_many = org.post(progress, {"hours_attended": 99}, format="json")
+    assert too_many.status_code == 400 and "de 0 à 35" in too_many.json()["hours_attended"][0]
+    assert client(who["candidate"]).post(progress, {"hours_attended": 1}, format="json").status_code == 403
+    assert org.post(url(candidacy, "training-plan/modules/999999/progress/"), {}, format="json").status_code == 404
+    done = org.post(progress, {"hours_attended": 35, "completed_on": str(timezone.localdate())}, format="json")
+    assert done.status_code == 200
+    assert done.json()["current"]["status"] == "COMPLETED"
+    assert done.json()["current"]["modules"][0]["hours_attended"] == 35
