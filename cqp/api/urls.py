@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from . import candidacies, training, vae, views
+from . import assessments, candidacies, training, vae, views
 
 app_name = "api"
 
@@ -18,5 +18,6 @@ urlpatterns = [
     path("candidacies/<int:pk>/vae-eligibility/", vae.VaeEligibilityView.as_view(), name="vae-eligibility"),
     path("candidacies/<int:pk>/vae-eligibility/decide/", vae.VaeEligibilityDecideView.as_view(), name="vae-decide"),
     path("candidacies/<int:pk>/", include(training.urlpatterns)),
+    path("candidacies/<int:pk>/", include(assessments.urlpatterns)),
     *router.urls,
 ]
