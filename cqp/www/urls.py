@@ -1,5 +1,6 @@
 """Server-rendered pages, one module per area; every name lives in the `www` namespace."""
 
+from cqp.www.assessor.urls import urlpatterns as assessor_urls
 from cqp.www.candidacies.urls import urlpatterns as candidacy_urls
 from cqp.www.candidate.urls import urlpatterns as candidate_urls
 from cqp.www.catalogue.urls import urlpatterns as catalogue_urls
@@ -14,6 +15,7 @@ app_name = "www"
 
 urlpatterns = [
     *catalogue_urls,
+    *assessor_urls,
     *dashboard_urls,
     *certifier_urls,
     *candidacy_urls,
