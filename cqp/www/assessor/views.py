@@ -43,7 +43,7 @@ def grid(request, pk, code):
     problems = services.assessment_problems_for(candidacy=candidacy, by=request.user)
     current = selectors.assessment_current(candidacy, block)
     history = [a for a in selectors.assessment_history(candidacy) if a.block_id == block.pk]
-    context = {"candidacy": candidacy, "block": block, "row": row, "problems": problems, "history": history}
+    context = {"candidacy": candidacy, "target_block": block, "row": row, "problems": problems, "history": history}
     action = request.POST.get("action") if request.method == "POST" else None
     form = correction_form = other = None
     status = 200
