@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from cqp.assessments import selectors, services
 from cqp.assessments.enums import AssessmentState, Verdict
 from cqp.assessments.models import BlockAssessment
+from cqp.candidacies.models import Document
 from cqp.catalogue.models import Block
 
 from .candidacies import FORBIDDEN, REFUSED, UNAUTHORISED, not_found
@@ -244,9 +245,38 @@ class AssessmentCorrectView(_AssessmentView):
         return self.represent(correction, status.HTTP_201_CREATED)
 
 
+class EvidenceSerializer(serializers.Serializer):
+    document = serializers.IntegerField(help_text="Identifiant d'une pièce de la candidature. / A document id.")
+
+
+class AssessmentEvidenceView(_AssessmentView):
+    @extend_schema(
+        operation_id="candidacies_assessments_evidence",
+        summary="Joindre une pièce à l'évaluation",
+        description=(
+            "Joint à la grille en brouillon une pièce déjà déposée sur la candidature (voir `/documents/`). / "
+            "Attaches a document of the candidacy to a draft grid."
+        ),
+        request=EvidenceSerializer,
+        responses={200: AssessmentSerializer, 400: REFUSED, 401: UNAUTHORISED, 403: FORBIDDEN, 404: not_found()},
+    )
+    def post(self, request, pk, assessment_id):
+        assessment = self.one(self.candidacy(pk), assessment_id)
+        body = EvidenceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        document = Document.objects.filter(pk=body.validated_data["document"]).first()
+        if document is None:
+            raise exceptions.ValidationError(
+                {"document": ["Pièce introuvable : déposez-la d'abord sur la candidature."]}
+            )
+        self.run(lambda: services.assessment_attach_evidence(assessment=assessment, by=request.user, document=document))
+        return self.represent(assessment)
+
+
 urlpatterns = [
     path("assessments/", AssessmentListView.as_view(), name="assessments"),
     path("assessments/<int:assessment_id>/", AssessmentDetailView.as_view(), name="assessment"),
     path("assessments/<int:assessment_id>/submit/", AssessmentSubmitView.as_view(), name="assessment-submit"),
     path("assessments/<int:assessment_id>/correct/", AssessmentCorrectView.as_view(), name="assessment-correct"),
+    path("assessments/<int:assessment_id>/evidence/", AssessmentEvidenceView.as_view(), name="assessment-evidence"),
 ]

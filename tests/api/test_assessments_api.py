@@ -94,3 +94,19 @@ def test_the_schema_declares_the_assessment_paths(api):
     paths = schema["paths"]
     assert "/api/v1/candidacies/{id}/assessments/" in paths
     assert "409" in paths["/api/v1/candidacies/{id}/assessments/{assessment_id}/"]["patch"]["responses"]
+
+
+def test_a_document_of_the_candidacy_is_attached_as_evidence(api, candidacy):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cqp.candidacies.services import document_upload
+
+    assessor = assessor_of(candidacy)
+    api.force_authenticate(assessor)
+    assessment = api.post(url(candidacy), {"block": candidacy.blocks.get().block.code}, format="json").json()
+    pdf = SimpleUploadedFile("grille.pdf", b"%PDF-1.4\n%%EOF\n")
+    document = document_upload(candidacy=candidacy, by=assessor, kind="OTHER", uploaded_file=pdf)
+    attached = api.post(url(candidacy, f"{assessment['id']}/evidence/"), {"document": document.pk}, format="json")
+    assert attached.status_code == 200 and attached.json()["evidence"] == [document.pk]
+    missing = api.post(url(candidacy, f"{assessment['id']}/evidence/"), {"document": 999999}, format="json")
+    assert missing.status_code == 400 and "Pièce introuvable" in missing.json()["document"][0]
