@@ -88,3 +88,20 @@ def test_who_may_not_see_gets_404_and_who_may_not_assess_sees_why(client):
     assert not BlockAssessment.objects.exists()
     panel = client.get(reverse("www:jury_readiness", kwargs={"pk": candidacy.pk})).content.decode()
     assert "pas encore d&#x27;évaluation" in panel or "pas encore d'évaluation" in panel
+
+
+def test_the_assessor_attaches_a_document_of_the_candidacy(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cqp.candidacies.services import document_upload
+
+    candidacy = candidacy_in_assessment(blocks=1)
+    assessor = assessor_of(candidacy)
+    block = first_block(candidacy)
+    client.force_login(assessor)
+    client.post(grid_url(candidacy, block), {"action": "start"})
+    pdf = SimpleUploadedFile("observation.pdf", b"%PDF-1.4\n%%EOF\n")
+    document = document_upload(candidacy=candidacy, by=assessor, kind="OTHER", uploaded_file=pdf)
+    client.post(grid_url(candidacy, block), {"action": "attach", "document": document.pk})
+    assert list(BlockAssessment.objects.get().evidence.values_list("document_id", flat=True)) == [document.pk]
+    assert "observation.pdf" in client.get(grid_url(candidacy, block)).content.decode()

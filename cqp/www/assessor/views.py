@@ -51,6 +51,14 @@ def grid(request, pk, code):
         if action == "start":
             services.assessment_start(candidacy=candidacy, block=block, by=request.user)
             return redirect(_grid_url(candidacy, block))
+        if action == "attach" and current is not None:
+            document = candidacy.documents.filter(pk=request.POST.get("document") or 0).first()
+            if document is None:
+                messages.error(request, _("Choisissez une pièce de la candidature."))
+            else:
+                services.assessment_attach_evidence(assessment=current, by=request.user, document=document)
+                messages.success(request, _("Pièce jointe à l'évaluation."))
+            return redirect(_grid_url(candidacy, block))
         if action == "correct" and current is not None:
             correction_form = forms.CorrectionForm(request.POST)
             if correction_form.is_valid():
@@ -110,6 +118,8 @@ def grid(request, pk, code):
         form=form if (current is not None and current.state == "DRAFT" and not problems) else None,
         correction_form=correction_form,
         other=other,
+        documents=list(candidacy.documents.order_by("-pk")),
+        evidence=list(current.evidence.select_related("document")) if current is not None else [],
         may_start=current is None and not problems and candidacy.state in services.ASSESSABLE_STATES,
     )
     return render(request, "www/assessor/grid.html", context, status=status)
