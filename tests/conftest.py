@@ -13,3 +13,10 @@ def shared_data():
     if not SHARED_DATA.exists():
         pytest.skip(f"shared data not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+# Timing limits make property tests flaky on a loaded 2-core machine: examples are bounded, time is not.
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+hypothesis_settings.register_profile("cqp", deadline=None)
+hypothesis_settings.load_profile("cqp")

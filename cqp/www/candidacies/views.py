@@ -83,6 +83,9 @@ def _render(request, candidacy, *, bound=None, document_form=None, message_form=
         "message_form": message_form or forms.MessageForm(auto_id="id_message_%s"),
         "back": _back_link(roles),
         "may_assign": bool(roles & {workflow.CERTIFIER, workflow.ADMIN}) and candidacy.state in workflow.OPEN_STATES,
+        # The block grids and the jury preparation panel are for the assessors and the certifier.
+        "may_see_assessments": bool(roles & {workflow.ASSESSOR, workflow.CERTIFIER, workflow.ADMIN})
+        and candidacy.state in {State.IN_ASSESSMENT, State.READY_FOR_JURY, State.SCHEDULED_FOR_JURY},
     }
     return render(request, "www/candidacies/candidacy_detail.html", context, status=status)
 
