@@ -10,13 +10,18 @@ import logging
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test.utils import override_settings
 
 from cqp.accounts.enums import OrganisationKind, Role
 from cqp.accounts.models import Membership, Organisation, User
+from cqp.assessments import services as assessments
+from cqp.assessments.enums import AssessmentState, EligibilityState, PlanStatus, PositioningResult
+from cqp.assessments.models import BlockAssessment
+from cqp.assessments.selectors import assessment_expected_verdict, positioning_remaining_blocks
 from cqp.candidacies import services
-from cqp.candidacies.enums import BlockStatus, Path, State
+from cqp.candidacies.enums import BlockStatus, DocumentKind, Path, State
 from cqp.candidacies.models import Candidacy, CandidacyBlock, Candidate, Tutor
 from cqp.catalogue.models import Branch, Certification
 
@@ -146,9 +151,9 @@ CANDIDACIES = [
     # Training path, UIMM.
     ("lea", RNCP_AERO, "uimm", Path.TRAINING, "CONTRAT_PRO", "aero", State.SUBMITTED, {}),
     ("karim", RNCP_AERO, "uimm", Path.TRAINING, "PLAN", "aero", State.ADMISSIBLE, {"assign": False}),
-    ("thomas", RNCP_FONDERIE, "uimm", Path.TRAINING, "PLAN", "aero", State.POSITIONED, {}),
+    ("thomas", RNCP_FONDERIE, "uimm", Path.TRAINING, "PLAN", "aero", State.POSITIONED, {"revise": True}),
     ("yanis", RNCP_AERO, "uimm", Path.TRAINING, "PRO_A", "aero", State.IN_ASSESSMENT, {}),
-    ("lucas", RNCP_FONDERIE, "uimm", Path.TRAINING, "PLAN", "aero", State.READY_FOR_JURY, {}),
+    ("lucas", RNCP_FONDERIE, "uimm", Path.TRAINING, "PLAN", "aero", State.READY_FOR_JURY, {"correct": True}),
     ("sarah", RNCP_AERO, "uimm", Path.TRAINING, "PLAN", "aero", State.SCHEDULED_FOR_JURY, {}),
     ("emma", RNCP_AERO, "uimm", Path.TRAINING, "PLAN", "aero", State.DECIDED, {"outcome": "partial"}),
     ("nathan", RNCP_FONDERIE, "uimm", Path.TRAINING, "PLAN", "aero", State.DELIVERED, {"outcome": "all"}),
@@ -178,7 +183,7 @@ CANDIDACIES = [
     ("nathan", RNCP_MAINTENANCE, "ocapiat", Path.VAE, "", None, State.CLOSED, {"outcome": "all"}),
     ("jade", RNCP_MAINTENANCE, "ocapiat", Path.VAE, "", None, State.INADMISSIBLE, {}),
     ("yanis", RNCP_MAINTENANCE, "ocapiat", Path.VAE, "", None, State.WITHDRAWN, {"withdraw_at": State.SUBMITTED}),
-    ("alice", RNCP_FONDERIE, "uimm", Path.VAE, "", "aero", State.SUBMITTED, {}),
+    ("alice", RNCP_FONDERIE, "uimm", Path.VAE, "", "aero", State.SUBMITTED, {"incomplete": True}),
     ("hugo", RNCP_AERO, "uimm", Path.VAE, "", None, State.IN_ASSESSMENT, {}),
 ]
 
@@ -231,7 +236,6 @@ def load_members(organisations) -> dict[str, User]:
     for key, first_name, last_name, _situation in CANDIDATES:
         candidates[key], _ = Candidate.objects.get_or_create(
             email=f"{key}.{last_name.lower()}@candidat.example",
-            user=None,
             defaults={"first_name": first_name, "last_name": last_name},
         )
     employer_key, first_name, last_name, job_title, email = TUTOR
@@ -264,7 +268,8 @@ def _actor(name, candidacy, *, staff, users, employer):
     user = candidacy.candidate.user
     if name in ("submit", "submit_vae_dossier", "withdraw") and user is not None:
         return user
-    if name == "submit" and candidacy.employer_id == employer.pk:
+    # A VAE file is filed by the candidate or the certifier; a training candidacy also by its employer.
+    if name == "submit" and candidacy.employer_id == employer.pk and candidacy.path == Path.TRAINING:
         return users[Role.EMPLOYER]
     if name in ("record_positioning", "start_training") and candidacy.training_org_id:
         return users[Role.TRAINING_ORG]
@@ -284,26 +289,188 @@ def _set_jury_outcome(candidacy, outcome):
     )
 
 
-def _assess_blocks(candidacy, assessor):
+def _position(candidacy, by, *, revise=False):
+    """The training organisation's positioning: the first block recognised acquired, the others to train."""
+
+    codes = [row.block.code for row in candidacy.blocks.exclude(status=BlockStatus.EXEMPTED).select_related("block")]
+    codes.sort()
+    results = dict.fromkeys(codes, (PositioningResult.TO_ACQUIRE, "Entretien et mise en situation : à former."))
+    if len(codes) > 1:
+        results[codes[0]] = (PositioningResult.ACQUIRED, "Pratique attestée par l'employeur, observée en atelier.")
+    assessments.positioning_record(
+        candidacy=candidacy, by=by, results=results, comment="Positionnement réalisé sur deux demi-journées."
+    )
+    if revise and len(codes) > 1:
+        results[codes[-1]] = (PositioningResult.PARTLY, "Compléments observés après l'entretien.")
+        assessments.positioning_record(
+            candidacy=candidacy,
+            by=by,
+            results=results,
+            revision_reason="Attestation de l'employeur reçue après l'entretien : un bloc revu.",
+        )
+    return candidacy
+
+
+def _train(candidacy, *, users, complete):
+    """Plan proposed by the training organisation, accepted by the candidate (and the employer who pays),
+    started, progress recorded. Returns False when no training organisation is named."""
+
+    trainer = users[Role.TRAINING_ORG]
+    if candidacy.training_org_id is None:
+        return False
+    candidate = candidacy.candidate
+    if candidate.user is None:
+        # The plan is accepted in the candidate's space: an account is opened, without a password
+        # (the demo does not sign in as these candidates).
+        account, _ = User.objects.get_or_create(
+            email=candidate.email, defaults={"first_name": candidate.first_name, "last_name": candidate.last_name}
+        )
+        account.set_unusable_password()
+        account.save()
+        candidate.user = account
+        candidate.save(update_fields=["user"])
+    modules = [
+        {
+            "block_code": block.code,
+            "title": f"Module {block.code} {DEMO}",
+            "hours": 70,
+            "start": date(2025, 1, 6),
+            "end": date(2025, 3, 28),
+        }
+        for block in positioning_remaining_blocks(candidacy)
+    ]
+    plan = assessments.training_plan_propose(
+        candidacy=candidacy,
+        by=trainer,
+        modules=modules,
+        start=date(2025, 1, 6),
+        end=date(2025, 6, 27),
+        funding=candidacy.funding,
+        tutor=candidacy.tutor,
+    )
+    plan = assessments.training_plan_accept(plan=plan, by=candidate.user)
+    if plan.status == PlanStatus.PROPOSED:
+        # The employer pays too: its acceptance completes the candidate's.
+        plan = assessments.training_plan_accept(plan=plan, by=users[Role.EMPLOYER])
+    plan = assessments.training_plan_start(plan=plan, by=trainer)
+    for number, module in enumerate(plan.modules.order_by("pk")):
+        done = complete or number == 0
+        assessments.training_module_progress(
+            module=module,
+            by=trainer,
+            hours_attended=module.hours if done else module.hours // 2,
+            completed_on=date(2025, 3, 28) if done else None,
+        )
+    return True
+
+
+def _assess_some(candidacy, assessor):
+    """In assessment: the first block's grid submitted, the second one's still a draft."""
+    rows = list(candidacy.blocks.exclude(status=BlockStatus.EXEMPTED).select_related("block").order_by("block__code"))
+    for number, row in enumerate(rows[:2]):
+        _grid(candidacy, row.block, assessor, submit=number == 0)
+
+
+def _grid(candidacy, block, assessor, *, submit=True):
+
+    criteria = list(block.criteria.all())
+    assessment = assessments.assessment_start(candidacy=candidacy, block=block, by=assessor)
+    assessment = assessments.assessment_save(
+        assessment=assessment,
+        by=assessor,
+        revision=assessment.revision,
+        situation="WORKPLACE",
+        assessed_on=date(2025, 6, 2),
+        results={c.pk: (True, "Observé en situation de travail, sans aide.") for c in criteria},
+        verdict=assessment_expected_verdict([(c.mandatory, True) for c in criteria], 0),
+        summary="Pratique professionnelle observée sur le poste ; aucune réserve.",
+        no_conflict_declared=True,
+    )
+    if submit:
+        assessment = assessments.assessment_submit(assessment=assessment, by=assessor)
+    return assessment
+
+
+def _assess_blocks(candidacy, assessor, *, correct=False):
     """Before the jury, the demo assessor submits a grid for every block to assess: every criterion met."""
-    from cqp.assessments import services as assessments
-    from cqp.assessments.selectors import assessment_expected_verdict
+
+    rows = candidacy.blocks.exclude(status=BlockStatus.EXEMPTED).select_related("block").order_by("block__code")
+    for number, row in enumerate(rows):
+        current = (
+            BlockAssessment.objects.filter(candidacy=candidacy, block=row.block)
+            .exclude(state=AssessmentState.SUPERSEDED)
+            .first()
+        )
+        if current is None:
+            current = _grid(candidacy, row.block, assessor)
+        elif current.state == AssessmentState.DRAFT:
+            current = assessments.assessment_submit(assessment=current, by=assessor)
+        if correct and number == 0:
+            correction = assessments.assessment_correct(
+                assessment=current, by=assessor, reason="Date de la mise en situation mal saisie : corrigée."
+            )
+            correction = assessments.assessment_save(
+                assessment=correction,
+                by=assessor,
+                revision=correction.revision,
+                assessed_on=date(2025, 6, 3),
+                no_conflict_declared=True,
+            )
+            assessments.assessment_submit(assessment=correction, by=assessor)
+
+
+# A one-page PDF: the demo's proof of experience (fictitious).
+PROOF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _vae_file(candidacy, by, *, incomplete_by=None):
+    """The recevabilité file: experience declared, a proof attached, filed. With `incomplete_by`, the
+    certifier first finds it incomplete; the candidate adds a period and a proof, and files it again."""
+
+    def proof(name):
+        upload = SimpleUploadedFile(name, PROOF, content_type="application/pdf")
+        services.document_upload(candidacy=candidacy, by=by, kind=DocumentKind.EXPERIENCE, uploaded_file=upload)
+
+    proof("certificat-de-travail.pdf")
+    eligibility = assessments.vae_eligibility_submit(candidacy=candidacy, by=by)
+    if incomplete_by is not None:
+        assessments.vae_eligibility_decide(
+            eligibility=eligibility,
+            by=incomplete_by,
+            decision=EligibilityState.INCOMPLETE,
+            reasons="Le certificat de travail ne couvre pas la période la plus récente : joignez-en un.",
+        )
+        assessments.vae_period_add(
+            candidacy=candidacy,
+            by=by,
+            start=date(2024, 9, 1),
+            end=date(2025, 3, 31),
+            job_title="Opérateur de production confirmé",
+            employer_name=f"Entreprise industrielle {DEMO}",
+            activities="Conduite de ligne, réglages de premier niveau, accueil des nouveaux arrivants.",
+        )
+        proof("attestation-employeur.pdf")
+        assessments.vae_eligibility_submit(candidacy=candidacy, by=by)
+    return candidacy
+
+
+def _vae_dossier(candidacy, by):
+    """The dossier de validation: one narrative per block to validate, then submitted."""
 
     for row in candidacy.blocks.exclude(status=BlockStatus.EXEMPTED).select_related("block"):
-        criteria = list(row.block.criteria.all())
-        assessment = assessments.assessment_start(candidacy=candidacy, block=row.block, by=assessor)
-        assessment = assessments.assessment_save(
-            assessment=assessment,
-            by=assessor,
-            revision=assessment.revision,
-            situation="WORKPLACE",
-            assessed_on=date(2025, 6, 2),
-            results={c.pk: (True, "Observé en situation de travail, sans aide.") for c in criteria},
-            verdict=assessment_expected_verdict([(c.mandatory, True) for c in criteria], 0),
-            summary="Pratique professionnelle observée sur le poste ; aucune réserve.",
-            no_conflict_declared=True,
+        assessments.vae_dossier_save(
+            candidacy=candidacy,
+            by=by,
+            block=row.block,
+            narrative=(
+                f"{DEMO} Activités exercées pour le bloc {row.block.code} : situations vécues sur le poste, "
+                "outils utilisés, difficultés rencontrées et solutions apportées."
+            ),
         )
-        assessments.assessment_submit(assessment=assessment, by=assessor)
+    return assessments.vae_dossier_submit(candidacy=candidacy, by=by, comment="Dossier de validation complet.")
 
 
 @transaction.atomic
@@ -333,15 +500,28 @@ def _make(spec, *, certifications, certifiers, organisations, people, admin) -> 
         experience_periods=EXPERIENCE if path == Path.VAE else (),
     )
     steps = _steps(path, target, options)
+    users = people["users"]
     for position, name in enumerate(steps):
         if name == "mark_ready_for_jury":
-            _assess_blocks(candidacy, people["users"][Role.ASSESSOR])
-        candidacy = services.candidacy_transition(
-            candidacy=candidacy,
-            name=name,
-            by=_actor(name, candidacy, staff=staff, users=people["users"], employer=organisations["aero"]),
-            comment=COMMENTS.get(name, ""),
-        )
+            _assess_blocks(candidacy, users[Role.ASSESSOR], correct=options.get("correct", False))
+        actor = _actor(name, candidacy, staff=staff, users=users, employer=organisations["aero"])
+        if name == "record_positioning":
+            candidacy = _position(candidacy, actor, revise=options.get("revise", False))
+        elif path == Path.VAE and name == "submit":
+            candidacy = _vae_file(candidacy, actor, incomplete_by=staff if options.get("incomplete") else None)
+        elif path == Path.VAE and name in ("declare_admissible", "declare_inadmissible"):
+            decision = EligibilityState.ADMISSIBLE if name == "declare_admissible" else EligibilityState.INADMISSIBLE
+            current = candidacy.vae_eligibilities.order_by("-version").first()
+            assessments.vae_eligibility_decide(eligibility=current, by=staff, decision=decision, reasons=COMMENTS[name])
+        elif name == "submit_vae_dossier":
+            candidacy = _vae_dossier(candidacy, actor)
+        elif not (name == "start_training" and _train(candidacy, users=users, complete=position + 1 < len(steps))):
+            candidacy = services.candidacy_transition(
+                candidacy=candidacy, name=name, by=actor, comment=COMMENTS.get(name, "")
+            )
+        candidacy.refresh_from_db()
+        if position + 1 == len(steps) and candidacy.state == State.IN_ASSESSMENT:
+            _assess_some(candidacy, users[Role.ASSESSOR])
         # Organisations are named once admissible, when the path goes on (some are left to name).
         if name == "declare_admissible" and options.get("assign", True) and position + 1 < len(steps):
             candidacy = services.candidacy_assign(

@@ -173,13 +173,45 @@ def load_certifications(*, by, certifiers) -> dict[str, Certification]:
     return loaded
 
 
+DEMO_CRITERIA = [
+    ("(démonstration) Les consignes de sécurité et de qualité du poste sont appliquées", True),
+    ("(démonstration) Le résultat obtenu est conforme à la demande", True),
+    ("(démonstration) Les écarts constatés sont signalés à la bonne personne", False),
+]
+
+
+def ensure_criteria(*, by, certifications) -> int:
+    """Every demo block can be assessed: a block without criteria gets demonstration ones."""
+    added = 0
+    for certification in certifications.values():
+        for block in certification.blocks.filter(criteria__isnull=True).order_by("position"):
+            for text, mandatory in DEMO_CRITERIA:
+                services.criterion_create(block=block, by=by, text=text, mandatory=mandatory)
+                added += 1
+    return added
+
+
+def assessments_summary() -> str:
+    from cqp.assessments.models import BlockAssessment, Positioning, TrainingPlan, VaeDossierEntry, VaeEligibility
+
+    return (
+        f"Parcours : {Positioning.objects.count()} positionnements, {TrainingPlan.objects.count()} plans de "
+        f"formation, {BlockAssessment.objects.count()} évaluations de blocs, {VaeEligibility.objects.count()} "
+        f"dossiers de recevabilité VAE, {VaeDossierEntry.objects.values('candidacy').distinct().count()} "
+        "dossiers de validation VAE."
+    )
+
+
 def load_demo(stdout=None) -> dict:
     certifiers = load_branches_and_certifiers()
     files = import_samples(stdout=stdout)
     accounts = load_accounts(certifiers)
     admin = User.objects.get(email=accounts[0]["email"])
     certifications = load_certifications(by=admin, certifiers=certifiers)
+    ensure_criteria(by=admin, certifications=certifications)
     platform = candidacies.load_candidacies(certifications=certifications, certifiers=certifiers, admin=admin)
+    if stdout is not None:
+        stdout.write(assessments_summary())
     for account in accounts:
         account["organisation"] = platform["organisations"].get(account["email"])
     return {
