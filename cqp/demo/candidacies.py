@@ -2,8 +2,10 @@
 
 Candidacies are made and moved by the real services (candidacy_create, candidacy_assign,
 candidacy_transition), each step by the person whose role it is, so that the trail is the one a
-real candidacy leaves. Idempotent: a candidacy is recognised by its candidate (e-mail),
-certification and path, and never made twice.
+real candidacy leaves. The steps that have their own service go through it: positioning and training
+plan (training organisation, candidate, employer), block assessments (assessor), the VAE recevabilité
+file and dossier de validation (candidate or certifier).
+Idempotent: a candidacy is recognised by its candidate (e-mail), certification and path, and never made twice.
 """
 
 import logging
