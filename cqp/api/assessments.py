@@ -17,8 +17,7 @@ from cqp.assessments.models import BlockAssessment
 from cqp.candidacies.models import Document
 from cqp.catalogue.models import Block
 
-from .candidacies import FORBIDDEN, REFUSED, UNAUTHORISED, not_found
-from .training import _CandidacyStepView
+from .candidacies import FORBIDDEN, REFUSED, UNAUTHORISED, CandidacyStepView, not_found
 
 ASSESSMENT_NOT_FOUND = "Évaluation introuvable. / Assessment not found."
 
@@ -106,7 +105,7 @@ class CorrectionSerializer(serializers.Serializer):
     )
 
 
-class _AssessmentView(_CandidacyStepView):
+class _AssessmentView(CandidacyStepView):
     def one(self, candidacy, assessment_id):
         try:
             return BlockAssessment.objects.get(candidacy=candidacy, pk=assessment_id)

@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from cqp.accounts.models import Organisation
 from cqp.candidacies import services
@@ -371,3 +372,29 @@ class CandidacyViewSet(
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+class CandidacyStepView(APIView):
+    """One step of a candidacy (positioning, plan, VAE file…): found through the scope, refusals as 400/403."""
+
+    authentication_classes = [TokenOrBearerAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def permission_denied(self, request, message=None, code=None):
+        if request.authenticators and not request.successful_authenticator:
+            raise exceptions.NotAuthenticated(NOT_SIGNED_IN)
+        super().permission_denied(request, message=message, code=code)
+
+    def candidacy(self, pk):
+        try:
+            return candidacies_visible_to(self.request.user).select_related("certification").get(pk=pk)
+        except Candidacy.DoesNotExist as exc:
+            raise exceptions.NotFound(NOT_FOUND) from exc
+
+    def run(self, call):
+        try:
+            return call()
+        except DjangoValidationError as exc:
+            raise refusal(exc) from exc
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc

@@ -4,24 +4,17 @@ Scoped like every candidacy endpoint: a candidacy the caller may not see is a 40
 service is a 400 with its French messages, a role that may not act a 403.
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.authentication import SessionAuthentication
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from cqp.assessments import selectors, services
 from cqp.assessments.enums import PlanStatus, PositioningResult
 from cqp.candidacies.enums import Funding
-from cqp.candidacies.models import Candidacy, Tutor
-from cqp.candidacies.selectors import candidacies_visible_to
+from cqp.candidacies.models import Tutor
 
-from .authentication import TokenOrBearerAuthentication
-from .candidacies import FORBIDDEN, NOT_FOUND, NOT_SIGNED_IN, REFUSED, UNAUTHORISED, not_found, refusal
+from .candidacies import FORBIDDEN, REFUSED, UNAUTHORISED, CandidacyStepView, not_found
 
 # A plain string in the schema: a choice field named "status" collides with the other "status" enums.
 PLAN_STATUS_HELP = " ; ".join(f"{value} : {label}" for value, label in PlanStatus.choices)
@@ -158,31 +151,7 @@ class PlanInputSerializer(serializers.Serializer):
     )
 
 
-class _CandidacyStepView(APIView):
-    authentication_classes = [TokenOrBearerAuthentication, SessionAuthentication]
-    permission_classes = [IsAuthenticated]
-
-    def permission_denied(self, request, message=None, code=None):
-        if request.authenticators and not request.successful_authenticator:
-            raise exceptions.NotAuthenticated(NOT_SIGNED_IN)
-        super().permission_denied(request, message=message, code=code)
-
-    def candidacy(self, pk):
-        try:
-            return candidacies_visible_to(self.request.user).select_related("certification").get(pk=pk)
-        except Candidacy.DoesNotExist as exc:
-            raise exceptions.NotFound(NOT_FOUND) from exc
-
-    def run(self, call):
-        try:
-            return call()
-        except DjangoValidationError as exc:
-            raise refusal(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
-
-
-class PositioningView(_CandidacyStepView):
+class PositioningView(CandidacyStepView):
     def file(self, candidacy, status_code=status.HTTP_200_OK):
         history = selectors.positioning_history(candidacy)
         current = next((p for p in history if p.is_current), None)
@@ -256,7 +225,7 @@ class PositioningView(_CandidacyStepView):
         return self.file(candidacy, status.HTTP_201_CREATED)
 
 
-class _PlanView(_CandidacyStepView):
+class _PlanView(CandidacyStepView):
     def file(self, candidacy, status_code=status.HTTP_200_OK):
         data = {
             "current": selectors.training_plan_current(candidacy),

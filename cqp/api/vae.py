@@ -3,22 +3,14 @@
 Scoped like every candidacy endpoint: a candidacy the caller may not see is a 404.
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.authentication import SessionAuthentication
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from cqp.assessments import selectors, services
 from cqp.assessments.enums import EligibilityState
-from cqp.candidacies.models import Candidacy
-from cqp.candidacies.selectors import candidacies_visible_to
 
-from .authentication import TokenOrBearerAuthentication
-from .candidacies import FORBIDDEN, NOT_FOUND, NOT_SIGNED_IN, REFUSED, UNAUTHORISED, not_found, refusal
+from .candidacies import FORBIDDEN, REFUSED, UNAUTHORISED, CandidacyStepView, not_found
 
 
 class EligibilitySerializer(serializers.Serializer):
@@ -63,21 +55,7 @@ class DecisionSerializer(serializers.Serializer):
     reasons = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class _VaeView(APIView):
-    authentication_classes = [TokenOrBearerAuthentication, SessionAuthentication]
-    permission_classes = [IsAuthenticated]
-
-    def permission_denied(self, request, message=None, code=None):
-        if request.authenticators and not request.successful_authenticator:
-            raise exceptions.NotAuthenticated(NOT_SIGNED_IN)
-        super().permission_denied(request, message=message, code=code)
-
-    def candidacy(self, pk):
-        try:
-            return candidacies_visible_to(self.request.user).select_related("certification").get(pk=pk)
-        except Candidacy.DoesNotExist as exc:
-            raise exceptions.NotFound(NOT_FOUND) from exc
-
+class _VaeView(CandidacyStepView):
     def file(self, candidacy, status_code=status.HTTP_200_OK):
         experience = selectors.vae_experience(candidacy)
         history = selectors.vae_eligibility_history(candidacy)
@@ -89,14 +67,6 @@ class _VaeView(APIView):
             "history": history,
         }
         return Response(EligibilityFileSerializer(data).data, status=status_code)
-
-    def run(self, call):
-        try:
-            return call()
-        except DjangoValidationError as exc:
-            raise refusal(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
 
 
 class VaeEligibilityView(_VaeView):
