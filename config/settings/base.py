@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "cqp.catalogue",
     "cqp.candidacies",
     "cqp.assessments",
+    "cqp.juries",
+    "cqp.awards",
     "cqp.www",
     "cqp.api",
 ]

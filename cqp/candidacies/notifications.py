@@ -73,6 +73,7 @@ NOTICE_HEADLINES = {
     "assign": _("Organismes désignés"),
     "message": _("Nouveau message"),
     "reminder": _("Candidature en attente"),
+    "jury_refusal_notice": _("Décision du jury : refus"),
 }
 
 

@@ -130,11 +130,15 @@ def candidacy_create(
     return candidacy
 
 
-def candidacy_transition(*, candidacy: Candidacy, name: str, by, comment: str = "") -> Candidacy:
+def candidacy_transition(
+    *, candidacy: Candidacy, name: str, by, comment: str = "", acting_as: str | None = None
+) -> Candidacy:
     """Apply one transition of the workflow: lock, check, move, record, notify after commit.
 
     Raises PermissionDenied when `by` may not apply it, ValidationError (French) when it is not
-    allowed from the current state or its conditions are not met.
+    allowed from the current state or its conditions are not met. `acting_as` is for services that
+    have checked a role the candidacy does not know of themselves (the jury, through its session);
+    pages and the API never pass it.
     """
     with transaction.atomic():
         candidacy = (
@@ -143,7 +147,8 @@ def candidacy_transition(*, candidacy: Candidacy, name: str, by, comment: str = 
         transition = workflow.TRANSITIONS.get(name)
         if transition is None:
             raise ValidationError(_("Action inconnue : « %(name)s ».") % {"name": name})
-        if not (transition.roles & actor_roles(by, candidacy)):
+        roles = actor_roles(by, candidacy) | ({acting_as} if acting_as else set())
+        if not (transition.roles & roles):
             raise PermissionDenied(_("Vous ne pouvez pas effectuer cette action sur cette candidature."))
         if candidacy.path not in transition.paths:
             raise ValidationError(

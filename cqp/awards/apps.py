@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AwardsConfig(AppConfig):
+    name = "cqp.awards"
+    verbose_name = "Délivrance"

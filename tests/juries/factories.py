@@ -1,0 +1,116 @@
+"""Juries, sessions and deliberations made through the real services."""
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from cqp.accounts.enums import Role
+from cqp.juries import services
+from cqp.juries.enums import College, MemberRole, ParityRule
+from tests.candidacies.factories import UserFactory, admin_user, candidacy_in_state, member
+
+MANDATE_START = date.today() - timedelta(days=365)
+MANDATE_END = date.today() + timedelta(days=3 * 365)
+
+
+def jury_staff(certifier):
+    return member(UserFactory(), Role.CERTIFIER_STAFF, certifier=certifier)
+
+
+def jury_with_members(certification, *, per_college=2, parity_rule=ParityRule.EQUAL_MEMBERS, staff=None):
+    """A jury of the certification's certifier: president in the employers' college, vice-president in the
+    employees', then ordinary members up to `per_college` in each."""
+    certifier = certification.certifiers.first()
+    staff = staff or jury_staff(certifier)
+    jury = services.jury_create(
+        certifier=certifier,
+        by=staff,
+        name=f"Jury {certification.code}",
+        certifications=[certification],
+        parity_rule=parity_rule,
+    )
+    roles = {College.EMPLOYERS: [MemberRole.PRESIDENT], College.EMPLOYEES: [MemberRole.VICE_PRESIDENT]}
+    for college in College:
+        wanted = roles[college.value] + [MemberRole.MEMBER] * (per_college - 1)
+        for role in wanted:
+            services.jury_member_add(
+                jury=jury,
+                by=staff,
+                user=UserFactory(),
+                college=college.value,
+                represents="UIMM" if college == College.EMPLOYERS else "CFDT",
+                role=role,
+                mandate_start=MANDATE_START,
+                mandate_end=MANDATE_END,
+            )
+    return jury, staff
+
+
+def member_user(jury, role):
+    return jury.members.get(role=role).user
+
+
+def ready_candidacy(certification=None, **kwargs):
+    """A candidacy ready for the jury (every block assessed), by the real services."""
+    if certification is not None:
+        kwargs["certification"] = certification
+    return candidacy_in_state("READY_FOR_JURY", **kwargs)
+
+
+def open_session(jury, staff, candidacies, *, starts_at=None):
+    """A session planned today with these candidacies on the agenda, everyone present, deliberation open."""
+    session = services.session_plan(
+        jury=jury, by=staff, starts_at=starts_at or timezone.now(), place="Maison de la branche, Paris"
+    )
+    if candidacies:
+        services.agenda_add(session=session, candidacies=candidacies, by=staff)
+    services.attendance_record(
+        session=session, by=staff, present={a.member_id: True for a in session.attendances.all()}
+    )
+    return services.session_open(session=session, by=staff)
+
+
+def unanimous(session, *, against=0):
+    """Votes of every present member for the opinion (or `against` of them in each college against it)."""
+    votes = {}
+    for college in College:
+        n = session.attendances.filter(present=True, member__college=college.value).count()
+        votes[college.value] = {"for": n - against, "against": against, "abstain": 0}
+    return votes
+
+
+def deliberate(session, candidacy, *, by, validated=None, motivation=""):
+    codes = validated if validated is not None else list(candidacy.blocks.values_list("block__code", flat=True))
+    return services.deliberation_record(
+        session=session,
+        candidacy=candidacy,
+        by=by,
+        validated_blocks=codes,
+        votes=unanimous(session),
+        motivation=motivation,
+    )
+
+
+def sign(session):
+    jury = session.jury
+    services.session_close(session=session, by=member_user(jury, MemberRole.PRESIDENT))
+    services.minutes_sign(session=session, by=member_user(jury, MemberRole.PRESIDENT))
+    return services.minutes_sign(session=session, by=member_user(jury, MemberRole.VICE_PRESIDENT))
+
+
+def decided_candidacy(*, opinion="AWARD", **kwargs):
+    """A candidacy decided by a signed session: AWARD (every block), PARTIAL (the first) or REFUSAL."""
+    candidacy = ready_candidacy(**kwargs)
+    jury, staff = jury_with_members(candidacy.certification)
+    session = open_session(jury, staff, [candidacy])
+    codes = list(candidacy.blocks.order_by("block__position").values_list("block__code", flat=True))
+    validated = {"AWARD": codes, "PARTIAL": codes[:1], "REFUSAL": []}[opinion]
+    motivation = "" if opinion == "AWARD" else "Les observations ne montrent pas la maîtrise des autres blocs."
+    deliberate(session, candidacy, by=staff, validated=validated, motivation=motivation)
+    sign(session)
+    candidacy.refresh_from_db()
+    session.refresh_from_db()
+    return candidacy, session, staff
+
+
+__all__ = ["admin_user"]
