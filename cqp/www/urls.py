@@ -7,6 +7,8 @@ from cqp.www.catalogue.urls import urlpatterns as catalogue_urls
 from cqp.www.certifier.urls import urlpatterns as certifier_urls
 from cqp.www.dashboard import urlpatterns as dashboard_urls
 from cqp.www.employer.urls import urlpatterns as employer_urls
+from cqp.www.juries.urls import urlpatterns as jury_urls
+from cqp.www.jurysession.urls import urlpatterns as jury_session_urls
 from cqp.www.pipeline.urls import urlpatterns as pipeline_urls
 from cqp.www.training.urls import urlpatterns as training_urls
 from cqp.www.vae.urls import urlpatterns as vae_urls
@@ -21,6 +23,8 @@ urlpatterns = [
     *candidacy_urls,
     *candidate_urls,
     *employer_urls,
+    *jury_urls,
+    *jury_session_urls,
     *pipeline_urls,
     *training_urls,
     *vae_urls,

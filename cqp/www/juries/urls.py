@@ -1,0 +1,3 @@
+"""Pages of this area; names live in the `www` namespace."""
+
+urlpatterns = []
