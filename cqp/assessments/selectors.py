@@ -1,6 +1,7 @@
 """Reads of the assessments app."""
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from cqp.candidacies import rules, workflow
 from cqp.candidacies.enums import FUNDING_NEEDS_EMPLOYER, BlockStatus
@@ -96,6 +97,44 @@ def training_plan_current(candidacy) -> TrainingPlan | None:
 
 def training_plan_history(candidacy) -> list[TrainingPlan]:
     return list(candidacy.training_plans.select_related("created_by").order_by("-version"))
+
+
+def training_plan_differences(plan, *, candidacy=None) -> dict:
+    """How the plan's blocks differ from those the positioning in force leaves to train: `missing`
+    (to train, no module) and `extra` (a module, no longer to train), blocks in their order. Both
+    empty when the plan matches; a revision of the positioning after the proposal may change them."""
+    candidacy = candidacy or plan.candidacy
+    remaining = positioning_remaining_blocks(candidacy)
+    planned = {}
+    for module in plan.modules.all():
+        planned.setdefault(module.block_id, module.block)
+    remaining_ids = {block.pk for block in remaining}
+    extra = sorted((b for pk, b in planned.items() if pk not in remaining_ids), key=lambda b: (b.position, b.code))
+    return {"missing": [b for b in remaining if b.pk not in planned], "extra": extra}
+
+
+def training_plan_mismatch(plan, *, candidacy=None) -> list[str]:
+    """The French reason refusing to start (or accept) a plan that no longer matches the positioning."""
+    differences = training_plan_differences(plan, candidacy=candidacy)
+    if not (differences["missing"] or differences["extra"]):
+        return []
+    parts = []
+    if differences["missing"]:
+        parts.append(
+            _("à former sans module : %(codes)s") % {"codes": ", ".join(b.code for b in differences["missing"])}
+        )
+    if differences["extra"]:
+        parts.append(
+            _("module pour un bloc qui n'est plus à former : %(codes)s")
+            % {"codes": ", ".join(b.code for b in differences["extra"])}
+        )
+    return [
+        _(
+            "Le positionnement a été révisé depuis que ce parcours a été proposé (%(differences)s) : proposez une "
+            "nouvelle version du parcours depuis la page Parcours de formation de la candidature."
+        )
+        % {"differences": " ; ".join(parts)}
+    ]
 
 
 def training_plan_required_acceptances(plan, *, candidacy=None) -> set[str]:

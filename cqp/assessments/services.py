@@ -33,6 +33,8 @@ from .models import (
 )
 from .selectors import (
     positioning_remaining_blocks,
+    training_plan_current,
+    training_plan_mismatch,
     training_plan_pending_acceptances,
     training_plan_required_acceptances,
 )
@@ -309,20 +311,11 @@ def vae_dossier_save(*, candidacy, by, block, narrative, documents=()):
 
 
 def vae_dossier_submit(*, candidacy, by, comment=""):
-    """Submit the dossier de validation once every block not exempted is described."""
+    """Submit the dossier de validation; the transition's guard refuses it until every block not
+    exempted is described (rules.vae_dossier_missing_blocks)."""
     with transaction.atomic():
         candidacy = _vae_locked(candidacy)
         _vae_dossier_editable(by, candidacy)
-        described = set(VaeDossierEntry.objects.filter(candidacy=candidacy).values_list("block_id", flat=True))
-        missing = [
-            f"{cb.block.code} — {cb.block.title}"
-            for cb in candidacy.blocks.select_related("block").order_by("block__position")
-            if cb.status != BlockStatus.EXEMPTED and cb.block_id not in described
-        ]
-        if missing:
-            raise ValidationError(
-                _("Décrivez encore votre expérience pour ces blocs : %(blocks)s.") % {"blocks": " ; ".join(missing)}
-            )
         return candidacy_transition(candidacy=candidacy, name="submit_vae_dossier", by=by, comment=comment)
 
 
@@ -763,14 +756,25 @@ def positioning_record(*, candidacy, by, results: dict, comment: str = "", revis
             )
             for key, (result, block_comment, evidence) in given.items()
         )
+        data = {"version": version, "results": {by_code[key].code: row[0] for key, row in given.items()}}
+        # A plan proposed for the previous positioning must be proposed again when its blocks no longer
+        # match (accepting and starting it are refused); a plan under way is kept, its difference shown.
+        plan = training_plan_current(candidacy) if previous is not None else None
+        if (
+            plan is not None
+            and plan.status != PlanStatus.COMPLETED
+            and training_plan_mismatch(plan, candidacy=candidacy)
+        ):
+            data["plan_outdated"] = plan.version
         CandidacyEvent.objects.create(
             candidacy=candidacy,
             by=by,
             name="positioning",
             comment=revision_reason if previous is not None else "",
-            data={"version": version, "results": {by_code[key].code: row[0] for key, row in given.items()}},
+            data=data,
         )
-        if previous is None and candidacy.state == State.ADMISSIBLE:
+        # The first positioning, or a revision after the candidacy was reopened, moves it to POSITIONED.
+        if candidacy.state == State.ADMISSIBLE:
             candidacy_transition(candidacy=candidacy, name="record_positioning", by=by)
     return positioning
 
@@ -946,6 +950,9 @@ def training_plan_accept(*, plan, by) -> TrainingPlan:
                 _("Ce parcours est « %(status)s » : il n'attend plus d'acceptation.")
                 % {"status": plan.get_status_display()}
             )
+        mismatch = training_plan_mismatch(plan, candidacy=candidacy)
+        if mismatch:
+            raise ValidationError(mismatch)
         now = timezone.now()
         accepted = []
         if workflow.CANDIDATE in mine and plan.accepted_by_candidate_at is None:
@@ -980,6 +987,10 @@ def training_plan_start(*, plan, by) -> TrainingPlan:
                 _("Seul un parcours accepté commence : celui-ci est « %(status)s ».")
                 % {"status": plan.get_status_display()}
             )
+        # Also checked by the start_training guard, but a plan replaced during training starts without it.
+        mismatch = training_plan_mismatch(plan, candidacy=candidacy)
+        if mismatch:
+            raise ValidationError(mismatch)
         if candidacy.state == State.POSITIONED:
             candidacy_transition(candidacy=candidacy, name="start_training", by=by)
         elif candidacy.state != State.IN_TRAINING:

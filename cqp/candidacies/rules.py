@@ -189,22 +189,81 @@ def _ready_for_jury(candidacy):
     return readiness_for_jury(candidacy)[1]
 
 
+def _has_positioning(candidacy):
+    """Un positionnement est en vigueur, enregistré depuis la page Positionnement."""
+    if candidacy.positionings.filter(is_current=True).exists():
+        return []
+    return [_("Enregistrez le positionnement depuis la page Positionnement de la candidature.")]
+
+
+def _has_accepted_plan(candidacy):
+    """Le parcours en vigueur est accepté et couvre les blocs que le positionnement laisse à former."""
+    from cqp.assessments.enums import PlanStatus
+    from cqp.assessments.selectors import training_plan_current, training_plan_mismatch
+
+    plan = training_plan_current(candidacy)
+    if plan is None:
+        return [
+            _(
+                "Aucun parcours de formation n'est proposé : proposez-le depuis la page Parcours de formation "
+                "de la candidature, puis faites-le accepter."
+            )
+        ]
+    if plan.status != PlanStatus.ACCEPTED:
+        return [
+            _(
+                "Le parcours de formation est « %(status)s » : la formation commence depuis la page Parcours de "
+                "formation de la candidature, une fois le parcours accepté par le candidat (et l'entreprise "
+                "quand elle finance)."
+            )
+            % {"status": plan.get_status_display()}
+        ]
+    return training_plan_mismatch(plan, candidacy=candidacy)
+
+
 def _vae_eligibility_decided(candidacy):
-    """VAE : le dossier de recevabilité déposé est déclaré recevable."""
+    """VAE : un dossier de recevabilité a été déposé puis déclaré recevable, depuis la page Recevabilité VAE."""
     if candidacy.path != Path.VAE:
         return []
     from cqp.assessments.enums import EligibilityState
 
-    # Candidacies filed before recevabilité files existed have none: their decision is taken as before.
     current = candidacy.vae_eligibilities.order_by("-version").values_list("state", flat=True).first()
-    if current is None or current == EligibilityState.ADMISSIBLE:
+    if current is None:
+        return [
+            _(
+                "Aucun dossier de recevabilité n'a été déposé : le candidat le dépose depuis la page Recevabilité "
+                "VAE de la candidature, et le certificateur y décide de la recevabilité."
+            )
+        ]
+    if current == EligibilityState.ADMISSIBLE:
         return []
     return [_("Décidez de la recevabilité depuis le dossier de recevabilité VAE du candidat.")]
+
+
+def vae_dossier_missing_blocks(candidacy):
+    """VAE : chaque bloc visé et non dispensé est décrit dans le dossier de validation."""
+    from cqp.assessments.models import VaeDossierEntry
+
+    described = set(VaeDossierEntry.objects.filter(candidacy=candidacy).values_list("block_id", flat=True))
+    missing = [
+        f"{cb.block.code} — {cb.block.title}"
+        for cb in candidacy.blocks.select_related("block").order_by("block__position")
+        if cb.status != BlockStatus.EXEMPTED and cb.block_id not in described
+    ]
+    if not missing:
+        return []
+    return [
+        _("Décrivez encore votre expérience pour ces blocs : %(blocks)s.") % {"blocks": " ; ".join(missing)},
+        _("Complétez-le depuis la page Dossier de validation de la candidature."),
+    ]
 
 
 GUARDS = {
     "candidacy_rules": candidacy_problems,
     "vae_eligibility_decided": _vae_eligibility_decided,
+    "has_positioning": _has_positioning,
+    "has_accepted_plan": _has_accepted_plan,
+    "vae_dossier_complete": vae_dossier_missing_blocks,
     "has_training_org": _has_training_org,
     "has_assessment_centre": _has_assessment_centre,
     "has_acquired_blocks": _has_acquired_blocks,

@@ -93,7 +93,7 @@ TRANSITIONS = {
             State.POSITIONED,
             [TRAINING_ORG, CERTIFIER],
             paths={Path.TRAINING},
-            guards=("has_training_org",),
+            guards=("has_training_org", "has_positioning"),
             notify=(CANDIDATE,),
         ),
         _t(
@@ -103,6 +103,7 @@ TRANSITIONS = {
             State.IN_TRAINING,
             [TRAINING_ORG, CERTIFIER],
             paths={Path.TRAINING},
+            guards=("has_accepted_plan",),
             notify=(CANDIDATE, EMPLOYER),
         ),
         _t(
@@ -122,6 +123,7 @@ TRANSITIONS = {
             State.DOSSIER_SUBMITTED,
             [CANDIDATE, CERTIFIER],
             paths={Path.VAE},
+            guards=("vae_dossier_complete",),
             notify=(CERTIFIER,),
         ),
         _t(

@@ -1,6 +1,6 @@
 """Factories for organisations, candidates and candidacies. Candidacies are made by the real service."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 
@@ -184,9 +184,122 @@ def assess_every_block(candidacy, *, assessor=None):
     return assessor
 
 
+PLAN_START = date.today() - timedelta(days=60)
+PLAN_END = date.today() + timedelta(days=120)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def position_every_block(candidacy, *, by):
+    """The training organisation's positioning, by the real service: every block to acquire."""
+    from cqp.assessments import services as assessments
+
+    codes = candidacy.blocks.exclude(status=BlockStatus.EXEMPTED).values_list("block__code", flat=True)
+    assessments.positioning_record(
+        candidacy=candidacy, by=by, results=dict.fromkeys(codes, ("TO_ACQUIRE", "Positionnement de test."))
+    )
+
+
+def accept_plan(plan):
+    """The acceptances the plan needs, by the service when someone can give them; a candidate without an
+    account has their acceptance recorded on the plan (the candidate space is where they would give it)."""
+    from cqp.assessments import services as assessments
+    from cqp.assessments.selectors import training_plan_pending_acceptances
+
+    candidacy = plan.candidacy
+    pending = training_plan_pending_acceptances(plan, candidacy=candidacy)
+    if workflow.EMPLOYER in pending:
+        employer_user = member(UserFactory(), Role.EMPLOYER, organisation=candidacy.employer)
+        plan = assessments.training_plan_accept(plan=plan, by=employer_user)
+    if workflow.CANDIDATE in pending:
+        if candidacy.candidate.user is not None:
+            plan = assessments.training_plan_accept(plan=plan, by=candidacy.candidate.user)
+        else:
+            from django.utils import timezone
+
+            plan.accepted_by_candidate_at = timezone.now()
+            plan.status = "ACCEPTED"
+            plan.save(update_fields=["accepted_by_candidate_at", "status"])
+    return plan
+
+
+def propose_and_accept_plan(candidacy, *, by):
+    """A plan for the blocks the positioning leaves to train, proposed by the real service and accepted."""
+    from cqp.assessments import services as assessments
+    from cqp.assessments.selectors import positioning_remaining_blocks
+
+    plan = assessments.training_plan_propose(
+        candidacy=candidacy,
+        by=by,
+        modules=[
+            {"block_code": block.code, "title": f"Module {block.code}", "hours": 35, "start": PLAN_START}
+            for block in positioning_remaining_blocks(candidacy)
+        ],
+        start=PLAN_START,
+        end=PLAN_END,
+        funding=candidacy.funding,
+        tutor=candidacy.tutor,
+    )
+    return accept_plan(plan)
+
+
+def file_vae_eligibility(candidacy, *, by):
+    """The recevabilité file by the real service: a proof of experience, then filed."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cqp.assessments import services as assessments
+
+    services.document_upload(
+        candidacy=candidacy,
+        by=by,
+        kind="EXPERIENCE",
+        uploaded_file=SimpleUploadedFile("certificat-de-travail.pdf", PDF, content_type="application/pdf"),
+    )
+    return assessments.vae_eligibility_submit(candidacy=candidacy, by=by)
+
+
+def describe_vae_dossier(candidacy, *, by):
+    """A narrative for every block of the dossier de validation that is not exempted."""
+    from cqp.assessments import services as assessments
+
+    for row in candidacy.blocks.exclude(status=BlockStatus.EXEMPTED).select_related("block"):
+        assessments.vae_dossier_save(
+            candidacy=candidacy, by=by, block=row.block, narrative=f"Expérience du bloc {row.block.code}."
+        )
+
+
+def _walk(draft, name, by):
+    """One step of a route, through the service that takes it in the product."""
+    from cqp.assessments import services as assessments
+
+    comment = "Motif de test" if workflow.TRANSITIONS[name].comment_required else ""
+    if draft.path == "VAE" and name == "submit":
+        file_vae_eligibility(draft, by=by)
+    elif draft.path == "VAE" and name in ("declare_admissible", "declare_inadmissible"):
+        assessments.vae_eligibility_decide(
+            eligibility=draft.vae_eligibilities.order_by("-version").first(),
+            by=by,
+            decision="ADMISSIBLE" if name == "declare_admissible" else "INADMISSIBLE",
+            reasons=comment,
+        )
+    elif name == "record_positioning":
+        position_every_block(draft, by=by)
+    elif name == "start_training":
+        plan = propose_and_accept_plan(draft, by=by)
+        assessments.training_plan_start(plan=plan, by=by)
+    elif name == "submit_vae_dossier":
+        describe_vae_dossier(draft, by=by)
+        assessments.vae_dossier_submit(candidacy=draft, by=by)
+    else:
+        return services.candidacy_transition(candidacy=draft, name=name, by=by, comment=comment)
+    draft.refresh_from_db()
+    return draft
+
+
 def candidacy_in_state(state, *, path="TRAINING", by=None, **kwargs):
-    """A candidacy brought to `state` through the real transitions (by a platform administrator unless
-    `by`). On the way to delivery the first block is acquired and the others are not (a partial decision)."""
+    """A candidacy brought to `state` through the real services (by a platform administrator unless
+    `by`): on the VAE path the recevabilité file is filed and decided, the dossier written and submitted;
+    on the training path every block is positioned to acquire, a plan proposed, accepted and started.
+    On the way to delivery the first block is acquired and the others are not (a partial decision)."""
     draft = staffed_candidacy(path=path, **kwargs)
     by = by or admin_user()
     for name in route_to(state, path):
@@ -197,6 +310,19 @@ def candidacy_in_state(state, *, path="TRAINING", by=None, **kwargs):
             CandidacyBlock.objects.bulk_update(blocks, ["status"])
         if name == "mark_ready_for_jury":
             assess_every_block(draft)
-        comment = "Motif de test" if workflow.TRANSITIONS[name].comment_required else ""
-        draft = services.candidacy_transition(candidacy=draft, name=name, by=by, comment=comment)
+        draft = _walk(draft, name, by)
     return draft
+
+
+def positioning_in_force(candidacy):
+    """What a reopened candidacy has: a positioning in force while it is admissible again. Written on the
+    models: no service leaves an admissible candidacy with a positioning otherwise (the first one moves
+    it to POSITIONED), and reaching a reopening walks the whole jury."""
+    from cqp.assessments.models import Positioning, PositioningBlock
+
+    positioning = Positioning.objects.create(candidacy=candidacy, by=admin_user())
+    PositioningBlock.objects.bulk_create(
+        PositioningBlock(positioning=positioning, block_id=row.block_id, result="TO_ACQUIRE")
+        for row in candidacy.blocks.exclude(status=BlockStatus.EXEMPTED)
+    )
+    return positioning

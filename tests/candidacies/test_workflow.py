@@ -19,7 +19,10 @@ from .factories import (
     candidacy_in_state,
     certification_with_blocks,
     certifier_staff,
+    describe_vae_dossier,
     member,
+    positioning_in_force,
+    propose_and_accept_plan,
     route_to,
 )
 
@@ -77,6 +80,12 @@ def ready_for(transition):
     candidacy = candidacy_in_state(source, path=path)
     if "ready_for_jury" in transition.guards:
         assess_every_block(candidacy)
+    if "has_positioning" in transition.guards:
+        positioning_in_force(candidacy)
+    if "has_accepted_plan" in transition.guards:
+        propose_and_accept_plan(candidacy, by=admin_user())
+    if "vae_dossier_complete" in transition.guards:
+        describe_vae_dossier(candidacy, by=admin_user())
     return candidacy
 
 
@@ -245,6 +254,7 @@ def test_the_query_count_of_a_transition_does_not_grow_with_the_blocks():
     counts = []
     for blocks in (2, 40):
         candidacy = candidacy_in_state("ADMISSIBLE", certification=certification_with_blocks(blocks=blocks))
+        positioning_in_force(candidacy)
         staff = certifier_staff(candidacy.certifier)
         with CaptureQueriesContext(connection) as queries:
             services.candidacy_transition(candidacy=candidacy, name="record_positioning", by=staff)
