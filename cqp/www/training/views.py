@@ -88,6 +88,16 @@ def positioning(request, pk):
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("Le positionnement est enregistré."))
+                plan = selectors.training_plan_current(candidacy)
+                waiting = plan is not None and plan.status in (PlanStatus.PROPOSED, PlanStatus.ACCEPTED)
+                if waiting and selectors.training_plan_mismatch(plan, candidacy=candidacy):
+                    messages.warning(
+                        request,
+                        _(
+                            "Le parcours proposé ne couvre plus les blocs qui restent à former : proposez-en "
+                            "une nouvelle version depuis la page Parcours de formation."
+                        ),
+                    )
                 return redirect("www:training_positioning", pk=candidacy.pk)
         status = 400
     context = {
@@ -138,6 +148,13 @@ def _plan_context(request, candidacy, *, plan_form=None, modules=None, progress_
     if may_propose and plan_form is None:
         plan_form, modules, remaining = _plan_forms(candidacy, plan=plan)
     pending = selectors.training_plan_pending_acceptances(plan, candidacy=candidacy) if plan else set()
+    # A revision of the positioning may leave the plan's blocks behind: a plan not yet started then
+    # needs a new version; one under way goes on, its difference shown.
+    differences = {"missing": [], "extra": []}
+    if plan is not None and plan.status != PlanStatus.COMPLETED and current_positioning is not None:
+        differences = selectors.training_plan_differences(plan, candidacy=candidacy)
+    differs = bool(differences["missing"] or differences["extra"])
+    outdated = differs and plan.status in (PlanStatus.PROPOSED, PlanStatus.ACCEPTED)
     module_rows = []
     if plan is not None:
         for module in plan.modules.all():
@@ -157,8 +174,10 @@ def _plan_context(request, candidacy, *, plan_form=None, modules=None, progress_
         "total_hours": sum(m.hours for m, _f in module_rows),
         "pending": sorted(pending),
         "pending_labels": [ROLE_LABELS[role] for role in sorted(pending)],
-        "may_accept": bool(plan and plan.status == PlanStatus.PROPOSED and roles & pending),
-        "may_start": bool(plan and is_org and plan.status == PlanStatus.ACCEPTED),
+        "may_accept": bool(plan and plan.status == PlanStatus.PROPOSED and roles & pending) and not outdated,
+        "may_start": bool(plan and is_org and plan.status == PlanStatus.ACCEPTED) and not outdated,
+        "differences": differences if differs else None,
+        "outdated": outdated,
         "may_propose": may_propose,
         "plan_form": plan_form,
         "modules": modules,
