@@ -8,6 +8,7 @@ from cqp.accounts.enums import Role
 from cqp.juries import services
 from cqp.juries.enums import College, MemberRole, ParityRule
 from tests.candidacies.factories import UserFactory, admin_user, candidacy_in_state, member
+from tests.catalogue.factories import EvaluationCriterionFactory
 
 MANDATE_START = date.today() - timedelta(days=365)
 MANDATE_END = date.today() + timedelta(days=3 * 365)
@@ -55,6 +56,49 @@ def ready_candidacy(certification=None, **kwargs):
     if certification is not None:
         kwargs["certification"] = certification
     return candidacy_in_state("READY_FOR_JURY", **kwargs)
+
+
+def assessed_candidacy(certification=None, *, assessor=None, not_acquired=(), **kwargs):
+    """A candidacy ready for the jury whose blocks were assessed by `assessor` (an assessor of its centre,
+    made if not given); the blocks whose codes are in `not_acquired` get that verdict."""
+    from cqp.assessments import services as assessments
+    from cqp.assessments.selectors import assessment_expected_verdict
+    from cqp.candidacies.services import candidacy_transition
+
+    if certification is not None:
+        kwargs["certification"] = certification
+    draft = candidacy_in_state("IN_ASSESSMENT", **kwargs)
+    assessor = assessor or UserFactory()
+    member(assessor, Role.ASSESSOR, organisation=draft.assessment_centre)
+    for row in draft.blocks.select_related("block").order_by("block__position"):
+        met = row.block.code not in not_acquired
+        criteria = list(row.block.criteria.all())
+        if not criteria and not met:
+            # A verdict « non acquis » is consistent only with an unmet criterion.
+            criteria = [EvaluationCriterionFactory(block=row.block)]
+        assessment = assessments.assessment_start(candidacy=draft, block=row.block, by=assessor)
+        assessment = assessments.assessment_save(
+            assessment=assessment,
+            by=assessor,
+            revision=assessment.revision,
+            situation="WORKPLACE",
+            assessed_on=date.today() - timedelta(days=30),
+            results={c.pk: (met, "Observé en situation de travail.") for c in criteria},
+            verdict=assessment_expected_verdict([(c.mandatory, met) for c in criteria], 0),
+            no_conflict_declared=True,
+        )
+        assessments.assessment_submit(assessment=assessment, by=assessor)
+    return candidacy_transition(candidacy=draft, name="mark_ready_for_jury", by=admin_user())
+
+
+def planned_session(jury, staff, candidacies=(), *, starts_at=None):
+    """A session planned today (members convened by mandate) with these candidacies on the agenda."""
+    session = services.session_plan(
+        jury=jury, by=staff, starts_at=starts_at or timezone.now(), place="Maison de la branche, Paris"
+    )
+    if candidacies:
+        services.agenda_add(session=session, candidacies=candidacies, by=staff)
+    return session
 
 
 def open_session(jury, staff, candidacies, *, starts_at=None):
