@@ -162,7 +162,17 @@ def voting_members(attendance, recused_ids) -> dict[str, list[JuryMember]]:
     return voters
 
 
-def parity_problems(session: JurySession, voters: dict) -> list[str]:
+def _abstentions(votes, college: str) -> int:
+    raw = (votes or {}).get(college) or (votes or {}).get(college.lower()) or {}
+    try:
+        return max(int(raw.get("abstain", 0) or 0), 0)
+    except (TypeError, ValueError, AttributeError):
+        return 0
+
+
+def parity_problems(session: JurySession, voters: dict, votes=None) -> list[str]:
+    """What breaks parity for one candidacy once linked members are recused. Under EQUAL_MEMBERS, the
+    larger college keeps parity when as many of its members as it has in excess abstain (`votes`)."""
     problems = []
     for college in College:
         if not voters[college.value]:
@@ -171,7 +181,12 @@ def parity_problems(session: JurySession, voters: dict) -> list[str]:
                 % {"college": college.label.lower()}
             )
     employers, employees = len(voters[College.EMPLOYERS]), len(voters[College.EMPLOYEES])
-    if session.jury.parity_rule == ParityRule.EQUAL_MEMBERS and employers != employees:
+    larger = College.EMPLOYERS if employers > employees else College.EMPLOYEES
+    if (
+        session.jury.parity_rule == ParityRule.EQUAL_MEMBERS
+        and employers != employees
+        and _abstentions(votes, larger) < abs(employers - employees)
+    ):
         problems.append(
             _(
                 "Sans le ou les membres déportés, la parité n'est plus respectée pour cette candidature "

@@ -152,6 +152,59 @@ def jury_member_add(
     return member
 
 
+def jury_member_add_by_email(
+    *,
+    jury,
+    by,
+    email,
+    first_name="",
+    last_name="",
+    college,
+    represents,
+    role=MemberRole.MEMBER,
+    mandate_start,
+    mandate_end,
+) -> tuple[JuryMember, bool]:
+    """A mandate for the person with this address; without an account, one is opened for them with no
+    usable password, and once the mandate is saved they get the e-mail that lets them choose one.
+    Returns (member, account_created). A refused mandate opens no account."""
+    from cqp.accounts import services as accounts
+    from cqp.accounts.models import User
+
+    _require_staff_of(by, jury.certifier_id)
+    email = User.objects.normalize_email((email or "").strip()).lower()
+    if not email:
+        raise ValidationError({"email": [_("Indiquez l'adresse e-mail du membre.")]})
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        created = user is None
+        if created:
+            first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+            if not (first_name and last_name):
+                raise ValidationError(
+                    {
+                        "first_name": [
+                            _("Aucun compte ne porte cette adresse : indiquez le prénom et le nom pour en ouvrir un.")
+                        ]
+                    }
+                )
+            user = User.objects.create_user(email, None, first_name=first_name, last_name=last_name)
+            _audit(by, "account.open_for_jury", user, after={"jury": jury.pk})
+        member = jury_member_add(
+            jury=jury,
+            by=by,
+            user=user,
+            college=college,
+            represents=represents,
+            role=role,
+            mandate_start=mandate_start,
+            mandate_end=mandate_end,
+        )
+        if created:
+            accounts.password_reset_request(users=[user])
+    return member, created
+
+
 # --- Sessions, convocations and the agenda -------------------------------------------------------------
 
 
@@ -549,7 +602,7 @@ def deliberation_record(
                 % {"codes": ", ".join(departures)}
             )
         voters = selectors.voting_members(attendance, recused_ids)
-        problems += selectors.parity_problems(session, voters)
+        problems += selectors.parity_problems(session, voters, votes=votes)
         vote_problems, vote_fields = _votes_problems(session, voters, votes, opinion)
         problems += vote_problems
         if problems:
