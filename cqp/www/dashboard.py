@@ -10,6 +10,8 @@ from cqp.accounts.enums import Role
 from cqp.candidacies.enums import State
 from cqp.candidacies.models import Candidate
 from cqp.catalogue import staff
+from cqp.juries.models import JuryMember
+from cqp.www.juries import selectors as jury_pages
 from cqp.www.pipeline import selectors as pipeline
 
 CERTIFIERS_PER_PAGE = 50
@@ -17,13 +19,16 @@ CERTIFIERS_PER_PAGE = 50
 
 def _role_sections(user) -> dict:
     """What each role held by the user opens: the candidate's space, the employer's, the organisations'
-    list of assigned candidacies, the certifier's pipeline (with what waits for a decision)."""
+    list of assigned candidacies, the certifier's pipeline (with what waits for a decision), the juries
+    their staff organise, the sessions a jury member is convened to."""
     roles = set(user.memberships.values_list("role", flat=True))
     sections = {
         "candidate": Role.CANDIDATE in roles or Candidate.objects.filter(user=user).exists(),
         "employer": Role.EMPLOYER in roles,
         "assigned": pipeline.is_assigned_user(user),
         "pipeline": pipeline.is_pipeline_user(user),
+        "jury_staff": Role.CERTIFIER_STAFF in roles and jury_pages.is_jury_staff(user),
+        "jury_member": JuryMember.objects.filter(user=user).exists(),
     }
     if sections["assigned"]:
         sections["assigned_count"] = pipeline.assigned_scope(user).count()
