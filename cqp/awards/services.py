@@ -29,8 +29,9 @@ DELIVERING_ROLES = frozenset({workflow.CERTIFIER, workflow.ADMIN})
 
 
 def award_number_format(certifier, year: int, sequence: int) -> str:
-    """SIREN (or the certifier's id) - year - rank: readable, unique, without gaps within a year."""
-    prefix = (certifier.siret or "")[:9] or f"C{certifier.pk}"
+    """SIRET (or the certifier's id) - year - rank: readable, unique, without gaps within a year.
+    The whole SIRET, not the SIREN: several CPNEs may be hosted by one legal entity."""
+    prefix = certifier.siret or f"C{certifier.pk}"
     return f"{prefix}-{year}-{sequence:06d}"
 
 
