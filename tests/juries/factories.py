@@ -158,3 +158,89 @@ def decided_candidacy(*, opinion="AWARD", **kwargs):
 
 
 __all__ = ["admin_user"]
+
+
+def decided_session(certification=None, *, opinions=("AWARD",)):
+    """One signed session of one jury deciding a candidacy per opinion given (same rule as
+    `decided_candidacy`): (session, candidacies, staff)."""
+    from tests.candidacies.factories import certification_with_blocks
+
+    certification = certification or certification_with_blocks()
+    candidacies = [ready_candidacy(certification) for _ in opinions]
+    jury, staff = jury_with_members(certification)
+    session = open_session(jury, staff, candidacies)
+    for candidacy, opinion in zip(candidacies, opinions, strict=True):
+        codes = list(candidacy.blocks.order_by("block__position").values_list("block__code", flat=True))
+        validated = {"AWARD": codes, "PARTIAL": codes[:1], "REFUSAL": []}[opinion]
+        motivation = "" if opinion == "AWARD" else "Les observations ne montrent pas la maîtrise des autres blocs."
+        deliberate(session, candidacy, by=staff, validated=validated, motivation=motivation)
+    sign(session)
+    session.refresh_from_db()
+    for candidacy in candidacies:
+        candidacy.refresh_from_db()
+    return session, candidacies, staff
+
+
+# Written on the models, for the workflow tests that apply one bare transition: each leaves the
+# candidacy where the jury's services would, minus the transition under test.
+
+
+def agenda_in_force(candidacy):
+    """A planned session of a jury of the candidacy's certifier with the candidacy on its agenda."""
+    from cqp.juries.models import AgendaItem, Jury, JurySession
+
+    jury = Jury.objects.create(certifier=candidacy.certifier, name="Jury de test")
+    jury.certifications.add(candidacy.certification)
+    staff = jury_staff(candidacy.certifier)
+    session = JurySession.objects.create(jury=jury, starts_at=timezone.now(), place="Paris", created_by=staff)
+    return AgendaItem.objects.create(session=session, candidacy=candidacy, added_by=staff)
+
+
+def signed_deliberation_in_force(candidacy, *, validated_first_only=True):
+    """A signed session with a deliberation on the candidacy (the first block validated)."""
+    from cqp.juries.enums import Opinion, SessionState
+    from cqp.juries.models import Deliberation, DeliberationBlock
+
+    item = candidacy.agenda_items.select_related("session").first() or agenda_in_force(candidacy)
+    session = item.session
+    session.state, session.signed_at = SessionState.SIGNED, timezone.now()
+    session.save(update_fields=["state", "signed_at"])
+    rows = list(candidacy.blocks.order_by("block__position"))
+    deliberation = Deliberation.objects.create(
+        session=session,
+        candidacy=candidacy,
+        opinion=Opinion.PARTIAL if validated_first_only and len(rows) > 1 else Opinion.AWARD,
+        motivation="Motif de test",
+        recorded_by=session.created_by,
+    )
+    DeliberationBlock.objects.bulk_create(
+        DeliberationBlock(
+            deliberation=deliberation, block_id=row.block_id, validated=i == 0 or not validated_first_only
+        )
+        for i, row in enumerate(rows)
+    )
+    return deliberation
+
+
+def award_in_force(candidacy):
+    """A numbered award on the candidacy's deliberation in force."""
+    from cqp.awards.enums import AwardKind
+    from cqp.awards.models import Award
+    from cqp.awards.services import award_next_sequence, award_number_format
+    from cqp.juries.selectors import current_deliberation
+
+    deliberation = current_deliberation(candidacy) or signed_deliberation_in_force(candidacy)
+    year = timezone.localdate().year
+    sequence = award_next_sequence(certifier=candidacy.certifier, year=year)
+    return Award.objects.create(
+        number=award_number_format(candidacy.certifier, year, sequence),
+        certifier=candidacy.certifier,
+        year=year,
+        sequence=sequence,
+        kind=AwardKind.BLOCK_ATTESTATION,
+        candidacy=candidacy,
+        certification=candidacy.certification,
+        deliberation=deliberation,
+        delivered_on=timezone.localdate(),
+        delivered_by=deliberation.recorded_by,
+    )
