@@ -153,6 +153,7 @@ def _session_context(request, session, roles, *, attendance_form=None, reopen_fo
             signer = minutes.vice_president
     problems = selectors.session_regularity(session, attendance) if state == SessionState.PLANNED else []
     jury_id = session.jury_id
+    planning = staff and state == SessionState.PLANNED
     return {
         "session": session,
         "roles": roles,
@@ -179,8 +180,10 @@ def _session_context(request, session, roles, *, attendance_form=None, reopen_fo
         "links": {
             "jury": _link("jury_detail", pk=jury_id) if staff else None,
             "juries": _link("jury_list") if staff else None,
-            "edit": _link("jury_session_edit", pk=session.pk) if staff and state == SessionState.PLANNED else None,
-            "agenda": _link("jury_session_agenda", pk=session.pk) if staff and state == SessionState.PLANNED else None,
+            "edit": _link("jury_session_edit", pk=session.pk) if planning else None,
+            "agenda": _link("jury_session_agenda", pk=session.pk) if planning else None,
+            "convene": _link("jury_session_convene", pk=session.pk) if planning else None,
+            "cancel": _link("jury_session_cancel", pk=session.pk) if planning else None,
             "awards": reverse("www:award_list") if staff else None,
         },
     }
