@@ -16,6 +16,7 @@ from .factories import (
     certifier_staff,
     describe_vae_dossier,
     member,
+    positioning_in_force,
     propose_and_accept_plan,
     staffed_candidacy,
 )
@@ -167,3 +168,20 @@ def test_exempted_blocks_need_no_description():
     describe_vae_dossier(candidacy, by=candidacy.candidate.user)
     moved = services.candidacy_transition(candidacy=candidacy, name="submit_vae_dossier", by=candidacy.candidate.user)
     assert moved.state == "DOSSIER_SUBMITTED"
+
+
+def test_a_revision_after_a_reopening_positions_the_candidacy_again():
+    # Reopened for its missing blocks, the candidacy is admissible with its positioning still in force:
+    # the revision that follows moves it on, as the first positioning did.
+    candidacy = candidacy_in_state("ADMISSIBLE")
+    positioning_in_force(candidacy)
+    codes = candidacy.blocks.values_list("block__code", flat=True)
+    revised = assessments.positioning_record(
+        candidacy=candidacy,
+        by=trainer(candidacy),
+        results=dict.fromkeys(codes, ("TO_ACQUIRE", "")),
+        revision_reason="Reprise après la décision du jury.",
+    )
+    candidacy.refresh_from_db()
+    assert (revised.version, candidacy.state) == (2, "POSITIONED")
+    assert CandidacyEvent.objects.filter(candidacy=candidacy, name="record_positioning").count() == 1

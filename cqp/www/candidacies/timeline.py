@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from cqp.candidacies import workflow
-from cqp.candidacies.enums import State
+from cqp.candidacies.enums import Path, State
 
 # Transitions that leave the main line of a path: refusals, abandon, second chances.
 SIDE_TRANSITIONS = frozenset({"declare_inadmissible", "withdraw", "reopen"})
@@ -98,8 +98,35 @@ NEXT_FOR_STAFF = {
 }
 
 
+# Steps taken on their own page (the bare transition refuses until they are done there), by path.
+NEXT_ON_A_PAGE = {
+    (Path.TRAINING, State.POSITIONED, True): _(
+        "Proposez le parcours depuis la page Parcours de formation ; une fois accepté, commencez-y la "
+        "formation. Vous pouvez aussi passer directement en évaluation."
+    ),
+    (Path.TRAINING, State.POSITIONED, False): _(
+        "Le positionnement est fait : l'organisme de formation vous propose un parcours, que vous acceptez "
+        "depuis la page Parcours de formation."
+    ),
+    (Path.VAE, State.SUBMITTED, True): _(
+        "La recevabilité se décide depuis la page Recevabilité VAE, au vu du dossier que le candidat y dépose."
+    ),
+    (Path.VAE, State.SUBMITTED, False): _(
+        "Déclarez votre expérience et vos justificatifs, puis déposez le dossier depuis la page Recevabilité "
+        "VAE ; le certificateur y décide de la recevabilité."
+    ),
+    (Path.VAE, State.ADMISSIBLE, False): _(
+        "La candidature est recevable : décrivez votre expérience bloc par bloc, puis déposez le dossier "
+        "depuis la page Dossier de validation."
+    ),
+}
+
+
 def next_step(candidacy, roles) -> str:
-    staff = roles & {workflow.CERTIFIER, workflow.TRAINING_ORG, workflow.ASSESSOR, workflow.ADMIN}
+    staff = bool(roles & {workflow.CERTIFIER, workflow.TRAINING_ORG, workflow.ASSESSOR, workflow.ADMIN})
+    on_a_page = NEXT_ON_A_PAGE.get((candidacy.path, candidacy.state, staff))
+    if on_a_page:
+        return on_a_page
     if staff and candidacy.state in NEXT_FOR_STAFF:
         return NEXT_FOR_STAFF[candidacy.state]
     return NEXT_FOR_CANDIDATE.get(candidacy.state, "")
