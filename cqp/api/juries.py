@@ -523,8 +523,8 @@ class JuryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
 
 def with_session_representation(queryset):
-    """A page of sessions in four queries: the sessions with their jury, certifier, minutes and agenda
-    count; their members convened; the organisations' memberships are not needed."""
+    """A page of sessions in two queries, whatever its length: the sessions with their jury, certifier,
+    minutes and agenda count joined; then their members convened, with their accounts."""
     return (
         queryset.select_related("jury__certifier", "minutes")
         .annotate(agenda_count=Count("agenda", distinct=True))
@@ -1004,7 +1004,9 @@ class JurySessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
             raise exceptions.NotFound(MINUTES_NOT_FOUND) from exc
         signed = session.state == SessionState.SIGNED
         name = f"proces-verbal-{session.pk}.pdf" if signed else f"proces-verbal-{session.pk}-projet.pdf"
-        return FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
+        response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
     @session_action(
         "Signer le procès-verbal",
