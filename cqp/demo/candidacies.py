@@ -4,7 +4,8 @@ Candidacies are made and moved by the real services (candidacy_create, candidacy
 candidacy_transition), each step by the person whose role it is, so that the trail is the one a
 real candidacy leaves. The steps that have their own service go through it: positioning and training
 plan (training organisation, candidate, employer), block assessments (assessor), the VAE recevabilité
-file and dossier de validation (candidate or certifier).
+file and dossier de validation (candidate or certifier). Past READY_FOR_JURY, juries.py carries on
+through the juries and awards services (agenda, deliberation, signed minutes, delivery).
 Idempotent: a candidacy is recognised by its candidate (e-mail), certification and path, and never made twice.
 """
 
@@ -24,8 +25,10 @@ from cqp.assessments.models import BlockAssessment
 from cqp.assessments.selectors import assessment_expected_verdict, positioning_remaining_blocks
 from cqp.candidacies import services
 from cqp.candidacies.enums import BlockStatus, DocumentKind, Path, State
-from cqp.candidacies.models import Candidacy, CandidacyBlock, Candidate, Tutor
+from cqp.candidacies.models import Candidacy, Candidate, Tutor
 from cqp.catalogue.models import Branch, Certification
+
+from . import juries
 
 DEMO = "(démonstration)"
 
@@ -94,7 +97,9 @@ CANDIDATES = [
     ("rayan", "Rayan", "Perrin", "EMPLOYEE"),
 ]
 
-# The workflow walked by each path up to delivery; a target state stops the walk where it is reached.
+# The workflow walked by each path up to the jury; a target state stops the walk where it is reached.
+# Past READY_FOR_JURY, juries.py takes the candidacy through a session (agenda, deliberation, signed
+# minutes) and its delivery, by the juries and awards services.
 ROUTES = {
     Path.TRAINING: [
         "submit",
@@ -103,10 +108,6 @@ ROUTES = {
         "start_training",
         "start_assessment",
         "mark_ready_for_jury",
-        "schedule_for_jury",
-        "record_decision",
-        "deliver",
-        "close",
     ],
     Path.VAE: [
         "submit",
@@ -114,10 +115,6 @@ ROUTES = {
         "submit_vae_dossier",
         "start_vae_assessment",
         "mark_ready_for_jury",
-        "schedule_for_jury",
-        "record_decision",
-        "deliver",
-        "close",
     ],
 }
 TARGETS = {
@@ -129,21 +126,17 @@ TARGETS = {
     "submit_vae_dossier": State.DOSSIER_SUBMITTED,
     "start_vae_assessment": State.IN_ASSESSMENT,
     "mark_ready_for_jury": State.READY_FOR_JURY,
-    "schedule_for_jury": State.SCHEDULED_FOR_JURY,
-    "record_decision": State.DECIDED,
-    "deliver": State.DELIVERED,
-    "close": State.CLOSED,
 }
 COMMENTS = {
     "declare_admissible": "Dossier complet, conditions d'accès vérifiées.",
     "declare_inadmissible": "L'expérience déclarée ne porte pas sur les activités du CQP.",
     "withdraw": "Changement de situation professionnelle : la personne arrête son parcours.",
-    "record_decision": "Avis du jury paritaire national.",
 }
 
 # Each demo candidacy: (candidate key, certification key, certifier key, path, funding, employer key,
 # target state, options). Options: "withdraw_at" (state from which it is withdrawn), "outcome" of the
-# jury per block ("all", "partial"), "assign" (False: no organisation named yet), "reopen".
+# jury per block ("all", "partial", "none": a refusal), "assign" (False: no organisation named yet),
+# "reopen" (a partial award delivered, the candidacy reopened for the missing blocks).
 RNCP_AERO, RNCP_FONDERIE, RNCP_MAINTENANCE, CQPI = "RNCP36086", "RNCP41789", "RNCP41679", "CQPI-CEI"
 CANDIDACIES = [
     # The demo candidate's own candidacies.
@@ -160,6 +153,8 @@ CANDIDACIES = [
     ("emma", RNCP_AERO, "uimm", Path.TRAINING, "PLAN", "aero", State.DECIDED, {"outcome": "partial"}),
     ("nathan", RNCP_FONDERIE, "uimm", Path.TRAINING, "PLAN", "aero", State.DELIVERED, {"outcome": "all"}),
     ("jade", RNCP_AERO, "uimm", Path.TRAINING, "CONTRAT_PRO", "aero", State.CLOSED, {"outcome": "all"}),
+    ("chloe", RNCP_FONDERIE, "uimm", Path.TRAINING, "PLAN", "aero", State.DECIDED, {"outcome": "none"}),
+    ("nathan", RNCP_AERO, "uimm", Path.TRAINING, "PLAN", "aero", State.SCHEDULED_FOR_JURY, {}),
     ("manon", CQPI, "uimm", Path.TRAINING, "REGION", None, State.DRAFT, {}),
     ("rayan", RNCP_FONDERIE, "uimm", Path.TRAINING, "PLAN", "aero", State.INADMISSIBLE, {}),
     ("alice", RNCP_AERO, "uimm", Path.TRAINING, "PLAN", "aero", State.WITHDRAWN, {"withdraw_at": State.IN_TRAINING}),
@@ -257,8 +252,8 @@ def _steps(path, target, options) -> list[str]:
     if target == State.WITHDRAWN:
         return [*_steps(path, options["withdraw_at"], {}), "withdraw"]
     route = ROUTES[path]
-    if options.get("reopen"):
-        return [*route[: route.index("deliver") + 1], "reopen"]
+    if target in juries.JURY_STATES or options.get("reopen"):
+        target = State.READY_FOR_JURY
     for position, name in enumerate(route):
         if TARGETS[name] == target:
             return route[: position + 1]
@@ -278,17 +273,6 @@ def _actor(name, candidacy, *, staff, users, employer):
     if name in ("start_assessment", "start_vae_assessment", "mark_ready_for_jury") and candidacy.assessment_centre_id:
         return users[Role.ASSESSOR]
     return staff
-
-
-def _set_jury_outcome(candidacy, outcome):
-    # No service records the jury's per-block results yet (the jury issue brings deliberations):
-    # the demo sets the block statuses the opinion implies, directly.
-    blocks = list(CandidacyBlock.objects.filter(candidacy=candidacy, status=BlockStatus.TO_ACQUIRE).order_by("pk"))
-    acquired = blocks if outcome == "all" else blocks[: max(1, len(blocks) // 2)]
-    CandidacyBlock.objects.filter(pk__in=[b.pk for b in acquired]).update(status=BlockStatus.ACQUIRED)
-    CandidacyBlock.objects.filter(pk__in=[b.pk for b in blocks if b not in acquired]).update(
-        status=BlockStatus.NOT_ACQUIRED
-    )
 
 
 def _position(candidacy, by, *, revise=False):
@@ -532,8 +516,6 @@ def _make(spec, *, certifications, certifiers, organisations, people, admin) -> 
                 training_org=organisations["campus"] if path == Path.TRAINING else None,
                 assessment_centre=organisations["evaluation"],
             )
-        if name == "record_decision":
-            _set_jury_outcome(candidacy, options.get("outcome", "all"))
     return candidacy
 
 
@@ -566,8 +548,17 @@ def load_candidacies(*, certifications, certifiers, admin) -> dict:
                 refused.append(f"{candidate} — {certification.code} ({spec[3]}) : {' '.join(error.messages)}")
             else:
                 made += 1
+        jury = juries.load_juries(
+            specs=CANDIDACIES,
+            certifications=certifications,
+            certifiers=certifiers,
+            organisations=organisations,
+            people=people,
+            admin=admin,
+        )
     tasks_log.setLevel(level)
     return {
+        "sessions_made": jury["sessions_made"],
         "made": made,
         "refused": refused,
         "organisations": {email: organisations[key] for email, _, key in MEMBERS},

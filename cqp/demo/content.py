@@ -513,5 +513,7 @@ ACCOUNTS = [
     ("employeur@cqp.example", "Nadia", "Benali", "employer", None),
     ("formation@cqp.example", "Julien", "Petit", "training_org", None),
     ("evaluateur@cqp.example", "Sophie", "Garnier", "assessor", None),
+    # The president and the vice-president of the demo juries (see juries.py).
     ("jury@cqp.example", "Marc", "Roux", "jury_member", None),
+    ("jury.salaries@cqp.example", "Isabelle", "Fournier", "jury_member", None),
 ]

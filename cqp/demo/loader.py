@@ -7,6 +7,7 @@ administrator signs the demo edits), then the demo certifications through the ca
 
 import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.core.management import call_command
 from django.db import transaction
@@ -25,11 +26,13 @@ from cqp.catalogue.models import (
     Nsf,
 )
 
-from . import candidacies, content
+from . import candidacies, content, juries
 
 SAMPLES = Path(__file__).resolve().parent.parent / "catalogue" / "registry" / "samples"
 PLATFORM_ADMIN = "platform_admin"
 ORGANISATION_ROLES = {Role.EMPLOYER, Role.TRAINING_ORG, Role.ASSESSOR}
+# Jury members join a certifier by their mandate on its jury (juries.py), not by the account table.
+MANDATE_ROLES = {Role.JURY_MEMBER}
 
 
 def sample_files(folder: Path = SAMPLES) -> list[Path]:
@@ -89,7 +92,7 @@ def load_accounts(certifiers: dict[str, Certifier]) -> list[dict]:
         user.save()
         certifier = certifiers.get(certifier_key)
         # Employers, training organisations and assessment centres belong to an organisation: see candidacies.py.
-        if role != PLATFORM_ADMIN and role not in ORGANISATION_ROLES:
+        if role != PLATFORM_ADMIN and role not in ORGANISATION_ROLES | MANDATE_ROLES:
             Membership.objects.get_or_create(user=user, role=role, certifier=certifier, organisation=None)
         rows.append({"role": role, "email": email, "password": content.PASSWORD, "certifier": certifier})
     return rows
@@ -212,12 +215,17 @@ def load_demo(stdout=None) -> dict:
     platform = candidacies.load_candidacies(certifications=certifications, certifiers=certifiers, admin=admin)
     if stdout is not None:
         stdout.write(assessments_summary())
+        stdout.write(juries.summary())
+    sitting = juries.jury_names_of([a["email"] for a in accounts if a["role"] == Role.JURY_MEMBER])
     for account in accounts:
         account["organisation"] = platform["organisations"].get(account["email"])
+        if account["email"] in sitting:
+            account["organisation"] = SimpleNamespace(name=sitting[account["email"]])
     return {
         "files": files,
         "accounts": accounts,
         "certifications": certifications,
         "candidacies_made": platform["made"],
         "candidacies_refused": platform["refused"],
+        "jury_sessions_made": platform["sessions_made"],
     }
