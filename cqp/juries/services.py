@@ -5,6 +5,7 @@ reasons, and then write nothing.
 
 import hashlib
 from datetime import date
+from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -484,7 +485,8 @@ def opinion_for(*, decided: int, validated: int, already_held: int) -> str:
 def _votes_problems(session, voters, votes, opinion) -> tuple[list[str], dict]:
     problems, fields = [], {}
     weighted = session.jury.parity_rule == ParityRule.WEIGHTED
-    totals = {"for": 0.0, "against": 0.0}
+    # Exact fractions: with floats, 7 x 1/10 against 2 x 1/10 + 5 x 1/10 passed for a majority.
+    totals = {"for": Fraction(0), "against": Fraction(0)}
     for college in College:
         key = college.value.lower()
         raw = (votes or {}).get(college.value) or (votes or {}).get(key) or {}
@@ -502,7 +504,7 @@ def _votes_problems(session, voters, votes, opinion) -> tuple[list[str], dict]:
                 _("%(college)s : %(given)s voix pour %(expected)s votant(s) ; chaque votant vote une fois.")
                 % {"college": college.label, "given": sum(counts.values()), "expected": expected}
             )
-        weight = (1 / expected if expected else 0) if weighted else 1
+        weight = (Fraction(1, expected) if expected else 0) if weighted else 1
         totals["for"] += counts["for"] * weight
         totals["against"] += counts["against"] * weight
         for k, v in counts.items():
@@ -515,8 +517,8 @@ def _votes_problems(session, voters, votes, opinion) -> tuple[list[str], dict]:
     return problems, fields
 
 
-def _number(value: float) -> str:
-    return f"{value:g}" if value == int(value) else f"{value:.2f}".replace(".", ",")
+def _number(value) -> str:
+    return f"{int(value)}" if value == int(value) else f"{float(value):.2f}".replace(".", ",")
 
 
 def deliberation_record(
