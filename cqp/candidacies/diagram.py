@@ -13,6 +13,7 @@ ROLE_LABELS = {
     workflow.TRAINING_ORG: "organisme de formation",
     workflow.ASSESSOR: "organisme évaluateur",
     workflow.CERTIFIER: "certificateur",
+    workflow.JURY: "jury (par sa session)",
     workflow.ADMIN: "administrateur",
 }
 ROLE_ORDER = list(ROLE_LABELS)

@@ -258,6 +258,46 @@ def vae_dossier_missing_blocks(candidacy):
     ]
 
 
+def _on_jury_agenda(candidacy):
+    """La candidature est à l'ordre du jour d'une session planifiée."""
+    from cqp.juries.enums import SessionState
+
+    if candidacy.agenda_items.filter(session__state=SessionState.PLANNED, corrects__isnull=True).exists():
+        return []
+    return [_("Inscrivez la candidature depuis la page de la session de jury : c'est l'ordre du jour qui l'y met.")]
+
+
+def _off_jury_agenda(candidacy):
+    """La candidature n'est plus à l'ordre du jour d'une session en cours, ou le jury l'a ajournée."""
+    from cqp.juries.enums import SessionState
+
+    pending = candidacy.agenda_items.filter(
+        session__state__in=[SessionState.PLANNED, SessionState.OPEN, SessionState.CLOSED], corrects__isnull=True
+    )
+    if not pending.exists():
+        return []
+    return [_("Retirez la candidature depuis la page de la session de jury.")]
+
+
+def _jury_decision_signed(candidacy):
+    """Une délibération du jury sur cette candidature figure dans un procès-verbal signé."""
+    from cqp.juries.selectors import current_deliberation
+
+    if current_deliberation(candidacy) is not None:
+        return []
+    return [_("L'avis du jury s'enregistre par la signature du procès-verbal de la session.")]
+
+
+def _award_numbered(candidacy):
+    """Un numéro de délivrance est attribué sur la base de l'avis signé."""
+    from cqp.juries.selectors import current_deliberation
+
+    deliberation = current_deliberation(candidacy)
+    if deliberation is not None and deliberation.awards.filter(revoked_at__isnull=True).exists():
+        return []
+    return [_("Délivrez depuis la page de délivrance du certificateur : elle attribue le numéro.")]
+
+
 GUARDS = {
     "candidacy_rules": candidacy_problems,
     "vae_eligibility_decided": _vae_eligibility_decided,
@@ -269,4 +309,8 @@ GUARDS = {
     "has_acquired_blocks": _has_acquired_blocks,
     "has_missing_blocks": _has_missing_blocks,
     "ready_for_jury": _ready_for_jury,
+    "on_jury_agenda": _on_jury_agenda,
+    "off_jury_agenda": _off_jury_agenda,
+    "jury_decision_signed": _jury_decision_signed,
+    "award_numbered": _award_numbered,
 }

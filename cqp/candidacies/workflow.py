@@ -19,6 +19,8 @@ EMPLOYER = Role.EMPLOYER
 TRAINING_ORG = Role.TRAINING_ORG
 ASSESSOR = Role.ASSESSOR
 CERTIFIER = Role.CERTIFIER_STAFF
+# The jury acts through the juries services, which check the session; never from a candidacy page.
+JURY = Role.JURY_MEMBER
 ADMIN = "platform_admin"
 ALL_ROLES = frozenset({CANDIDATE, EMPLOYER, TRAINING_ORG, ASSESSOR, CERTIFIER})
 
@@ -151,6 +153,16 @@ TRANSITIONS = {
             [State.READY_FOR_JURY],
             State.SCHEDULED_FOR_JURY,
             [CERTIFIER],
+            guards=("on_jury_agenda",),
+            notify=(CANDIDATE,),
+        ),
+        _t(
+            "unschedule_from_jury",
+            _("Retirer de la session de jury"),
+            [State.SCHEDULED_FOR_JURY],
+            State.READY_FOR_JURY,
+            [CERTIFIER, JURY],
+            guards=("off_jury_agenda",),
             notify=(CANDIDATE,),
         ),
         _t(
@@ -158,7 +170,17 @@ TRANSITIONS = {
             _("Enregistrer l'avis du jury"),
             [State.SCHEDULED_FOR_JURY],
             State.DECIDED,
-            [CERTIFIER],
+            [JURY],
+            guards=("jury_decision_signed",),
+            notify=(CANDIDATE, EMPLOYER),
+        ),
+        _t(
+            "record_corrected_decision",
+            _("Enregistrer la décision corrigée du jury"),
+            [State.DECIDED, State.DELIVERED],
+            State.DECIDED,
+            [JURY],
+            guards=("jury_decision_signed",),
             notify=(CANDIDATE, EMPLOYER),
         ),
         _t(
@@ -167,7 +189,7 @@ TRANSITIONS = {
             [State.DECIDED],
             State.DELIVERED,
             [CERTIFIER],
-            guards=("has_acquired_blocks",),
+            guards=("has_acquired_blocks", "award_numbered"),
             notify=(CANDIDATE, EMPLOYER),
         ),
         _t(

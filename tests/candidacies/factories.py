@@ -8,7 +8,7 @@ from cqp.accounts.enums import OrganisationKind, Role
 from cqp.accounts.models import Membership, Organisation, User
 from cqp.candidacies import services, workflow
 from cqp.candidacies.enums import BlockStatus
-from cqp.candidacies.models import CandidacyBlock, Candidate, Tutor
+from cqp.candidacies.models import Candidate, Tutor
 from tests.catalogue.factories import BlockFactory, CertificationFactory, CertifierFactory
 
 
@@ -299,19 +299,60 @@ def candidacy_in_state(state, *, path="TRAINING", by=None, **kwargs):
     """A candidacy brought to `state` through the real services (by a platform administrator unless
     `by`): on the VAE path the recevabilité file is filed and decided, the dossier written and submitted;
     on the training path every block is positioned to acquire, a plan proposed, accepted and started.
-    On the way to delivery the first block is acquired and the others are not (a partial decision)."""
+    Past READY_FOR_JURY the jury's services take over (tests/juries/factories.py): a session puts it on its
+    agenda, deliberates and signs. DECIDED and CLOSED come from a partial opinion (the first block
+    validated, the others not); DELIVERED from an award (every block), since after a partial delivery
+    the candidacy goes on for the missing blocks."""
     draft = staffed_candidacy(path=path, **kwargs)
     by = by or admin_user()
-    for name in route_to(state, path):
-        if name == "record_decision":
-            blocks = list(draft.blocks.order_by("block__position"))
-            for position, block in enumerate(blocks):
-                block.status = BlockStatus.ACQUIRED if position == 0 else BlockStatus.NOT_ACQUIRED
-            CandidacyBlock.objects.bulk_update(blocks, ["status"])
+    route = route_to(state, path)
+    jury_steps = [name for name in route if name in JURY_STEPS]
+    for name in route:
+        if name in JURY_STEPS:
+            break
         if name == "mark_ready_for_jury":
             assess_every_block(draft)
         draft = _walk(draft, name, by)
+    if jury_steps:
+        draft = _through_the_jury(draft, state, by)
     return draft
+
+
+JURY_STEPS = ("schedule_for_jury", "record_decision", "deliver", "close")
+
+
+def _through_the_jury(candidacy, state, by):
+    from django.utils import timezone
+
+    from cqp.awards.services import candidacy_deliver
+    from cqp.juries import services as juries
+    from tests.juries import factories as jury_factories
+
+    jury, staff = jury_factories.jury_with_members(candidacy.certification)
+    session = juries.session_plan(jury=jury, by=staff, starts_at=timezone.now(), place="Siège de la branche")
+    juries.agenda_add(session=session, candidacies=[candidacy], by=staff)
+    if state != "SCHEDULED_FOR_JURY":
+        juries.attendance_record(
+            session=session, by=staff, present={a.member_id: True for a in session.attendances.all()}
+        )
+        juries.session_open(session=session, by=staff)
+        codes = list(candidacy.blocks.order_by("block__position").values_list("block__code", flat=True))
+        award = state == "DELIVERED"
+        jury_factories.deliberate(
+            session,
+            candidacy,
+            by=staff,
+            validated=codes if award else codes[:1],
+            motivation="" if award else "Les autres blocs ne sont pas encore maîtrisés.",
+        )
+        jury_factories.sign(session)
+    candidacy.refresh_from_db()
+    if state == "DELIVERED":
+        candidacy_deliver(candidacy=candidacy, by=staff)
+    elif state == "CLOSED":
+        services.candidacy_transition(candidacy=candidacy, name="close", by=by)
+    candidacy.refresh_from_db()
+    return candidacy
 
 
 def positioning_in_force(candidacy):

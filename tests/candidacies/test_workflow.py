@@ -11,6 +11,7 @@ from cqp.candidacies import services, workflow
 from cqp.candidacies.enums import BlockStatus, State
 from cqp.candidacies.models import Candidacy, CandidacyEvent
 from cqp.candidacies.selectors import actor_roles, available_transitions, candidacies_visible_to
+from tests.juries import factories as jury_factories
 
 from .factories import (
     UserFactory,
@@ -86,6 +87,14 @@ def ready_for(transition):
         propose_and_accept_plan(candidacy, by=admin_user())
     if "vae_dossier_complete" in transition.guards:
         describe_vae_dossier(candidacy, by=admin_user())
+    if "on_jury_agenda" in transition.guards:
+        jury_factories.agenda_in_force(candidacy)
+    if "off_jury_agenda" in transition.guards:
+        candidacy.agenda_items.all().delete()
+    if "jury_decision_signed" in transition.guards and candidacy.state == State.SCHEDULED_FOR_JURY:
+        jury_factories.signed_deliberation_in_force(candidacy)
+    if "award_numbered" in transition.guards:
+        jury_factories.award_in_force(candidacy)
     return candidacy
 
 
@@ -151,6 +160,8 @@ def test_every_state_is_reached_and_every_transition_is_walked():
         for name in route_to(state, path)
     }
     walked |= {"reopen"}  # walked by test_reopen_after_a_partial_decision
+    # Walked by the jury's own tests (tests/juries): a candidacy taken off the agenda, a corrected decision.
+    walked |= {"unschedule_from_jury", "record_corrected_decision"}
     assert walked == set(workflow.TRANSITIONS)
     reached = {s for path in ("TRAINING", "VAE") for s in State.values if _reachable(s, path)}
     assert reached == set(State.values)
@@ -212,7 +223,8 @@ def test_reopen_needs_a_missing_block():
         services.candidacy_transition(candidacy=candidacy, name="reopen", by=admin_user())
 
 
-@pytest.mark.parametrize("state", ["DECIDED", "DELIVERED"])
+# After a partial delivery the candidacy is reopened by the delivery itself (tests/juries).
+@pytest.mark.parametrize("state", ["DECIDED"])
 def test_reopen_after_a_partial_decision(state):
     candidacy = candidacy_in_state(state)
     staff = certifier_staff(candidacy.certifier)
