@@ -104,8 +104,13 @@ def test_staff_create_a_jury_plan_a_session_fill_its_agenda_and_convene(page, ax
     # The session: the members whose mandate covers the date are listed, then convened.
     page.get_by_role("link", name="Planifier une session").first.click()
     day = (timezone.localdate() + timedelta(days=21)).isoformat()
+    # Past every mandate no one would be convened: the list follows the date as it is typed.
+    page.get_by_label("Date et heure").fill("2031-03-03T09:30")
+    page.get_by_label("Lieu", exact=True).focus()
+    page.wait_for_selector("text=Aucun membre n'a de mandat à cette date")
     page.get_by_label("Date et heure").fill(f"{day}T09:30")
     page.get_by_label("Lieu", exact=True).fill("Maison de la plasturgie, 125 rue Aristide Briand, Levallois")
+    page.wait_for_selector("#convened-preview >> text=Paul Lefort")
     preview = page.locator("#convened-preview")
     assert "Paul Lefort" in preview.inner_text() and "Nadia Benali" in preview.inner_text()
     axe(page, "jury-session-plan")
@@ -140,6 +145,24 @@ def test_staff_create_a_jury_plan_a_session_fill_its_agenda_and_convene(page, ax
     assert len(mail.outbox) == 4
     assert session.attendances.filter(convened_at__isnull=True).count() == 0
 
+    page.get_by_role("link", name="Modifier la date ou le lieu").click()
+    assert page.get_by_label("Date et heure").input_value() == f"{day}T09:30"
+    axe(page, "jury-session-edit")
+    page.get_by_role("link", name="Annuler la session").click()
+    page.wait_for_selector("text=2 candidatures sont à l'ordre du jour")
+    axe(page, "jury-session-cancel")
+
     page.goto("/espace/jurys/")
     assert "Jury paritaire national de la plasturgie" in page.locator("main").inner_text()
     axe(page, "jury-list")
+
+    # The president, who is not staff, finds there the session he is convened to.
+    page.get_by_role("button", name="Se déconnecter").click()
+    sign_in(page, "paul@uimm.example")
+    page.get_by_role("link", name="Mes sessions de jury").first.click()
+    page.wait_for_url("**/espace/jurys/")
+    main = page.locator("main").inner_text()
+    assert "Jury paritaire national de la plasturgie" in main and "Créer un jury" not in main
+    # The session page is the one the convocation e-mail links to.
+    assert page.locator(f'main a[href="/espace/jurys/sessions/{session.pk}/"]').count() == 1
+    axe(page, "jury-member-sessions")
