@@ -177,6 +177,19 @@ def test_juries_and_sessions_are_scoped_to_the_certifier_and_the_members_convene
     assert refused.status_code == 403 and "personnel du certificateur" in refused.json()["detail"]
 
 
+def test_a_member_not_convened_does_not_see_the_session(api, setting):
+    jury, staff = setting["jury"], setting["staff"]
+    officers = list(jury.members.exclude(role=MemberRole.MEMBER))
+    session = services.session_plan(jury=jury, by=staff, starts_at=timezone.now(), place="Paris", members=officers)
+    api.force_authenticate(ordinary(jury))
+
+    assert api.get("/api/v1/jury-sessions/").json()["results"] == []
+    assert api.get(session_url(session)).status_code == 404
+    assert api.get(session_url(session, "candidacies/")).status_code == 404
+    # They still see the jury they hold a mandate on.
+    assert [j["id"] for j in api.get("/api/v1/juries/").json()["results"]] == [jury.pk]
+
+
 def test_without_credentials_the_answer_is_401(api, setting):
     assert api.get("/api/v1/juries/").status_code == 401
     assert api.get("/api/v1/jury-sessions/").status_code == 401
@@ -566,6 +579,24 @@ def test_the_agenda_reads_a_fixed_number_of_queries(api, django_assert_num_queri
         rows = api.get(session_url(session, "candidacies/")).json()["results"]
 
     assert len(rows) == count and all(row["deliberation"]["opinion"] == "AWARD" for row in rows)
+
+
+# The staff's certifiers, the count, the page of juries (certifier joined), their certifications, their members.
+JURY_LIST_QUERIES = TRANSACTION + 5
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_jury_list_reads_a_fixed_number_of_queries(api, django_assert_num_queries, count):
+    candidacy = ready_candidacy()
+    _jury, staff = jury_with_members(candidacy.certification)
+    for _ in range(count - 1):
+        jury_with_members(candidacy.certification, staff=staff)
+    api.force_authenticate(staff)
+
+    with django_assert_num_queries(JURY_LIST_QUERIES):
+        rows = api.get("/api/v1/juries/").json()["results"]
+
+    assert len(rows) == count and all(len(row["members"]) == 4 and row["certifications"] for row in rows)
 
 
 @pytest.mark.parametrize("count", [1, 3])
