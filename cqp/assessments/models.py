@@ -153,6 +153,9 @@ class BlockAssessment(models.Model):
         "self", verbose_name=_("corrige"), null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
     correction_reason = models.TextField(_("motif de la correction"), blank=True)
+    # Set when a signed jury session decided on the block: a later round (after a partial opinion) starts
+    # a new version, and this one stays in the history shown to the jury.
+    judged = models.BooleanField(_("examinée par le jury"), default=False)
     # Optimistic lock for concurrent edits of the same grid: bumped by each save of the draft.
     revision = models.PositiveIntegerField(_("révision"), default=0)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)

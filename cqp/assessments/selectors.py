@@ -187,7 +187,7 @@ def assessment_current(candidacy, block):
     from .models import BlockAssessment
 
     return (
-        BlockAssessment.objects.filter(candidacy=candidacy, block=block)
+        BlockAssessment.objects.filter(candidacy=candidacy, block=block, judged=False)
         .exclude(state=AssessmentState.SUPERSEDED)
         .order_by("-version")
         .first()
@@ -196,7 +196,9 @@ def assessment_current(candidacy, block):
 
 def readiness_for_jury(candidacy) -> tuple[bool, list[str]]:
     """Ready when every targeted block has a submitted assessment with no correction pending, or an
-    exemption. Returns (ready, the French reasons per block that keep it from the jury)."""
+    exemption, or was validated by the jury already (capitalised; never assessed again). Assessments a
+    jury has examined do not count for the blocks it did not validate: they need a new one.
+    Returns (ready, the French reasons per block that keep it from the jury)."""
     from django.utils.translation import gettext as _
 
     from cqp.candidacies.enums import BlockStatus
@@ -207,7 +209,7 @@ def readiness_for_jury(candidacy) -> tuple[bool, list[str]]:
     blocks = list(candidacy.blocks.select_related("block").order_by("block__position", "block__code"))
     latest = {}
     for assessment in (
-        BlockAssessment.objects.filter(candidacy=candidacy)
+        BlockAssessment.objects.filter(candidacy=candidacy, judged=False)
         .exclude(state=AssessmentState.SUPERSEDED)
         .only("block_id", "state", "version")
         .order_by("version")
@@ -215,7 +217,7 @@ def readiness_for_jury(candidacy) -> tuple[bool, list[str]]:
         latest[assessment.block_id] = assessment
     missing = []
     for row in blocks:
-        if row.status == BlockStatus.EXEMPTED:
+        if row.status in (BlockStatus.EXEMPTED, BlockStatus.ACQUIRED):
             continue
         label = f"{row.block.code} — {row.block.title}"
         assessment = latest.get(row.block_id)
@@ -253,21 +255,21 @@ def assessment_worklist(user):
         .order_by("state_changed_at", "pk")
     )
     submitted = set(
-        BlockAssessment.objects.filter(candidacy__in=candidacies, state=AssessmentState.SUBMITTED).values_list(
-            "candidacy_id", "block_id"
-        )
+        BlockAssessment.objects.filter(
+            candidacy__in=candidacies, state=AssessmentState.SUBMITTED, judged=False
+        ).values_list("candidacy_id", "block_id")
     )
     drafts = set(
-        BlockAssessment.objects.filter(candidacy__in=candidacies, state=AssessmentState.DRAFT).values_list(
-            "candidacy_id", "block_id"
-        )
+        BlockAssessment.objects.filter(
+            candidacy__in=candidacies, state=AssessmentState.DRAFT, judged=False
+        ).values_list("candidacy_id", "block_id")
     )
     for candidacy in candidacies:
         rows = sorted(candidacy.blocks.all(), key=lambda b: (b.block.position, b.block.code))
         candidacy.to_assess = []
         for b in rows:
             key = (candidacy.pk, b.block_id)
-            if b.status == BlockStatus.EXEMPTED or (key in submitted and key not in drafts):
+            if b.status in (BlockStatus.EXEMPTED, BlockStatus.ACQUIRED) or (key in submitted and key not in drafts):
                 continue
             b.has_draft = key in drafts
             candidacy.to_assess.append(b)

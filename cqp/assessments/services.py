@@ -430,15 +430,23 @@ def assessment_start(*, candidacy, block, by):
             raise ValidationError(_("Ce bloc n'est pas visé par cette candidature."))
         if row.status == BlockStatus.EXEMPTED:
             raise ValidationError(_("Ce bloc est dispensé : il n'a pas à être évalué."))
-        existing = BlockAssessment.objects.filter(candidacy=candidacy, block=block).exclude(
+        if row.status == BlockStatus.ACQUIRED:
+            raise ValidationError(_("Ce bloc est déjà validé par le jury : il reste acquis et ne se réévalue pas."))
+        existing = BlockAssessment.objects.filter(candidacy=candidacy, block=block, judged=False).exclude(
             state=AssessmentState.SUPERSEDED
         )
         if existing.exists():
             raise ValidationError(
                 _("Ce bloc a déjà une évaluation : reprenez-la, ou demandez une correction si elle est transmise.")
             )
+        # After a jury round the block's history goes on: the new assessment is the next version.
+        last = BlockAssessment.objects.filter(candidacy=candidacy, block=block).order_by("-version").first()
         assessment = BlockAssessment.objects.create(
-            candidacy=candidacy, block=block, assessment_centre=candidacy.assessment_centre, assessor=by
+            candidacy=candidacy,
+            block=block,
+            version=last.version + 1 if last else 1,
+            assessment_centre=candidacy.assessment_centre,
+            assessor=by,
         )
         CriterionResult.objects.bulk_create(
             CriterionResult(assessment=assessment, criterion=criterion) for criterion in block.criteria.all()
@@ -625,6 +633,10 @@ def assessment_correct(*, assessment, by, reason: str):
         reason = (reason or "").strip()
         if assessment.state != AssessmentState.SUBMITTED:
             raise ValidationError(_("Seule une évaluation transmise et en vigueur peut être corrigée."))
+        if assessment.judged:
+            raise ValidationError(
+                _("Le jury a déjà délibéré sur cette évaluation : une correction passe par une nouvelle délibération.")
+            )
         if BlockAssessment.objects.filter(supersedes=assessment).exists():
             raise ValidationError(_("Une correction de cette évaluation est déjà en cours."))
         if not reason:
@@ -704,8 +716,11 @@ def positioning_record(*, candidacy, by, results: dict, comment: str = "", revis
                 _("Le positionnement n'est pas possible quand la candidature est « %(state)s ».")
                 % {"state": candidacy.get_state_display()}
             )
+        # Blocks held already (exempted, or validated by a jury and capitalised) are not positioned again.
         targeted = list(
-            candidacy.blocks.exclude(status=BlockStatus.EXEMPTED).select_related("block").order_by("block__position")
+            candidacy.blocks.exclude(status__in=[BlockStatus.EXEMPTED, BlockStatus.ACQUIRED])
+            .select_related("block")
+            .order_by("block__position")
         )
         by_code = {item.block.code.upper(): item.block for item in targeted}
         errors = []

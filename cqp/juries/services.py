@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cqp.accounts.enums import Role
 from cqp.accounts.models import Membership
+from cqp.assessments.models import BlockAssessment
 from cqp.candidacies import workflow
 from cqp.candidacies.enums import BlockStatus, State
 from cqp.candidacies.models import Candidacy, CandidacyBlock, CandidacyEvent
@@ -541,6 +542,11 @@ def deliberation_record(
         _require_state(
             session, {SessionState.OPEN}, _("La session est « %(state)s » : la délibération n'est pas ouverte.")
         )
+        # Attendance may change once the deliberation is open: a session that lost its regularity does not
+        # deliberate until it is restored.
+        irregular = selectors.session_regularity(session, attendance)
+        if irregular:
+            raise ValidationError(irregular)
         candidacy = (
             Candidacy.objects.select_for_update().select_related("candidate", "certification").get(pk=candidacy.pk)
         )
@@ -803,6 +809,8 @@ def _apply_decisions(session, by):
         for row in rows:
             row.status = statuses[row.block_id]
         CandidacyBlock.objects.bulk_update(rows, ["status"])
+        # The assessments the jury examined stay in the history; a later round assesses anew.
+        BlockAssessment.objects.filter(candidacy=candidacy, block_id__in=statuses, judged=False).update(judged=True)
         if deliberation.corrects_id:
             Deliberation.objects.filter(pk=deliberation.corrects_id).update(is_current=False)
             deliberation.is_current = True

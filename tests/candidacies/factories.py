@@ -163,7 +163,9 @@ def assess_every_block(candidacy, *, assessor=None):
     from cqp.assessments.selectors import assessment_current, assessment_expected_verdict
 
     assessor = assessor or member(UserFactory(), Role.ASSESSOR, organisation=candidacy.assessment_centre)
-    for row in candidacy.blocks.exclude(status=BlockStatus.EXEMPTED).select_related("block"):
+    for row in candidacy.blocks.exclude(status__in=[BlockStatus.EXEMPTED, BlockStatus.ACQUIRED]).select_related(
+        "block"
+    ):
         assessment = assessment_current(candidacy, row.block)
         if assessment is None:
             assessment = assessments.assessment_start(candidacy=candidacy, block=row.block, by=assessor)
@@ -193,7 +195,9 @@ def position_every_block(candidacy, *, by):
     """The training organisation's positioning, by the real service: every block to acquire."""
     from cqp.assessments import services as assessments
 
-    codes = candidacy.blocks.exclude(status=BlockStatus.EXEMPTED).values_list("block__code", flat=True)
+    codes = candidacy.blocks.exclude(status__in=[BlockStatus.EXEMPTED, BlockStatus.ACQUIRED]).values_list(
+        "block__code", flat=True
+    )
     assessments.positioning_record(
         candidacy=candidacy, by=by, results=dict.fromkeys(codes, ("TO_ACQUIRE", "Positionnement de test."))
     )
@@ -261,7 +265,9 @@ def describe_vae_dossier(candidacy, *, by):
     """A narrative for every block of the dossier de validation that is not exempted."""
     from cqp.assessments import services as assessments
 
-    for row in candidacy.blocks.exclude(status=BlockStatus.EXEMPTED).select_related("block"):
+    for row in candidacy.blocks.exclude(status__in=[BlockStatus.EXEMPTED, BlockStatus.ACQUIRED]).select_related(
+        "block"
+    ):
         assessments.vae_dossier_save(
             candidacy=candidacy, by=by, block=row.block, narrative=f"Expérience du bloc {row.block.code}."
         )
