@@ -208,6 +208,24 @@ def test_a_jury_member_sees_only_the_sessions_they_are_convened_to(client, world
         assert session_link(later.pk) not in page
 
 
+def test_the_list_reads_as_many_queries_for_three_juries_as_for_one(client, world, django_assert_num_queries):
+    staff = world["staff"]
+    sign_in(client, staff)
+    url = reverse("www:jury_list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    expected = len(one)
+    for _ in range(2):
+        jury, _staff = jury_with_members(world["certification"], staff=staff)
+        for days in (7, 21):
+            plan(jury, staff, days=days)
+        services.session_cancel(session=plan(jury, staff, days=30), by=staff, reason="Report")
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert len(response.context["juries"]) == 3
+
+
 def test_the_jury_page_lists_every_mandate_and_session(client, world):
     sign_in(client, world["staff"])
     response = client.get(reverse("www:jury_detail", kwargs={"pk": world["jury"].pk}))
