@@ -333,3 +333,21 @@ def test_capitalised_blocks_are_not_decided_again(certification):
     acquired = codes(candidacy)[0]
     assert [row.block.code for row in services.deliberated_blocks(candidacy)] == codes(candidacy)[1:]
     assert acquired not in [row.block.code for row in services.deliberated_blocks(candidacy)]
+
+
+def test_refused_when_the_open_session_is_no_longer_regular(certification):
+    candidacy = ready_candidacy(certification)
+    jury, staff = jury_with_members(certification, per_college=3, parity_rule=ParityRule.WEIGHTED)
+    session = open_session(jury, staff, [candidacy])
+    vice = session.attendances.get(member__role=MemberRole.VICE_PRESIDENT)
+    services.attendance_record(session=session, by=staff, present={vice.member_id: False})
+    refused(
+        ValidationError,
+        session,
+        candidacy,
+        staff,
+        "Le vice-président doit être présent",
+        votes=votes((3, 0, 0), (2, 0, 0)),
+    )
+    services.attendance_record(session=session, by=staff, present={vice.member_id: True})
+    assert record(session, candidacy, staff).opinion == Opinion.AWARD
