@@ -86,6 +86,10 @@ def test_a_jury_session_from_attendance_to_delivery(chromium, live_server, axe):
         for _code in codes:
             page.keyboard.press("Space")
             page.keyboard.press("Tab")
+        # The opinion that follows is shown as the blocks are ticked.
+        page.wait_for_load_state("networkidle")
+        live = page.locator("#opinion-preview")
+        live.filter(has_text="Obtention de la certification").wait_for()
         # Votes: each college has its two present members for, none against or abstaining.
         for _college in College:
             page.keyboard.press("Control+A")

@@ -360,6 +360,21 @@ def test_jury_members_read_the_pieces_through_their_session_only(client, opened)
     assert client.get(url).status_code == 404
 
 
+def test_a_vae_dossier_shows_each_block_narrative_and_its_evidence(client):
+    candidacy = ready_candidacy(graded_certification(2), path="VAE")
+    jury, staff = jury_with_members(candidacy.certification)
+    session = planned_session(jury, staff, [candidacy])
+    entry = candidacy.vae_dossier.select_related("block").first()
+    document = a_document(candidacy)
+    entry.documents.add(document)
+    login(client, ordinary_member(jury))
+    response = client.get(reverse("www:jury_dossier", args=[session.pk, candidacy.pk]))
+    text = text_of(response)
+    assert f"Expérience du bloc {entry.block.code}." in text
+    assert reverse("www:jury_dossier_document", args=[session.pk, candidacy.pk, document.pk]) in text
+    assert "Recevabilité VAE" in text and "Dossier de validation enregistré" in text
+
+
 def test_dossiers_link_to_the_previous_and_next(client, world):
     jury, staff = world["jury"], world["staff"]
     candidacies = [ready_candidacy(world["candidacy"].certification) for _ in range(3)]

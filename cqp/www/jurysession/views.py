@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cqp.accounts.enums import Role
@@ -50,6 +51,37 @@ CANDIDACY_RELATED = (
     "candidacy__training_org",
     "candidacy__assessment_centre",
 )
+
+
+# Events of the steps before the jury, named for the dossier's history (transitions have their own label).
+HISTORY_LABELS = {
+    "positioning": _lazy("Positionnement enregistré"),
+    "training_plan": _lazy("Parcours de formation proposé"),
+    "training_plan_accept": _lazy("Parcours de formation accepté"),
+    "training_plan_start": _lazy("Parcours de formation commencé"),
+    "training_plan_complete": _lazy("Parcours de formation terminé"),
+    "training_progress": _lazy("Progression de la formation déclarée"),
+    "assessment_started": _lazy("Évaluation d'un bloc commencée"),
+    "assessment_saved": _lazy("Évaluation d'un bloc enregistrée"),
+    "assessment_submitted": _lazy("Évaluation d'un bloc transmise"),
+    "assessment_correction": _lazy("Évaluation d'un bloc corrigée"),
+    "assessment_evidence": _lazy("Pièce jointe à une évaluation"),
+    "vae_eligibility_submit": _lazy("Recevabilité VAE déposée"),
+    "vae_eligibility_decide": _lazy("Recevabilité VAE décidée"),
+    "vae_period_add": _lazy("Période d'expérience ajoutée"),
+    "vae_period_update": _lazy("Période d'expérience modifiée"),
+    "vae_period_remove": _lazy("Période d'expérience retirée"),
+    "vae_dossier_save": _lazy("Dossier de validation enregistré"),
+    "jury_deliberation": _lazy("Délibération du jury enregistrée"),
+    "jury_correction_scheduled": _lazy("Correction d'une décision inscrite à l'ordre du jour"),
+    "jury_refusal_notice": _lazy("Refus notifié au candidat"),
+    "award_revoke": _lazy("Délivrance retirée"),
+}
+
+
+def _history_label(name):
+    label = event_label(name)
+    return HISTORY_LABELS.get(name, label) if label == name else label
 
 
 def _link(name, **kwargs):
@@ -358,7 +390,7 @@ def _dossier_context(request, session, roles, item):
     documents = list(candidacy.documents.select_related("uploaded_by"))
     events = list(candidacy.events.select_related("by"))
     for event in events:
-        event.label = event_label(event.name)
+        event.label = _history_label(event.name)
     deliberation = (
         Deliberation.objects.filter(session=session, candidacy=candidacy)
         .select_related("recorded_by")
@@ -457,6 +489,8 @@ def _render_dossier(request, session, roles, item, *, form=None, other=None, pre
         form = forms.DeliberationForm(initial=initial, blocks=context["decision_rows"])
     form = form if context["may_deliberate"] else None
     votes = [(c, fields, len(context["voters"][c.value])) for c, fields in form.vote_fields()] if form else []
+    if preview is None and form is not None and not form.is_bound and context["deliberation"]:
+        preview = Opinion(context["deliberation"].opinion)
     context.update(form=form, vote_groups=votes, other=other, preview=preview)
     return render(request, "www/jurysession/dossier.html", context, status=status)
 
