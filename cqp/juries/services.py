@@ -253,6 +253,7 @@ def session_update(*, session, by, starts_at=None, place=None, video_url=None) -
         _require_session_staff(by, session)
         _require_state(session, EDITABLE_STATES, _("La session est « %(state)s » : elle ne se modifie plus."))
         before = {"starts_at": session.starts_at.isoformat(), "place": session.place, "video_url": session.video_url}
+        old_day = timezone.localdate(session.starts_at)
         if starts_at is not None:
             session.starts_at = starts_at
         if place is not None:
@@ -262,6 +263,19 @@ def session_update(*, session, by, starts_at=None, place=None, video_url=None) -
         if not session.place and not session.video_url:
             raise ValidationError({"place": [_("Indiquez un lieu ou un lien de visioconférence.")]})
         session.save(update_fields=["starts_at", "place", "video_url"])
+        day = timezone.localdate(session.starts_at)
+        if day != old_day:
+            # Mandates decide who sits on the new date: those whose mandate no longer covers it leave the
+            # session, those whose mandate covers it and did not cover the former date join it.
+            SessionMember.objects.filter(session=session).exclude(
+                member__mandate_start__lte=day, member__mandate_end__gte=day
+            ).delete()
+            joining = JuryMember.objects.filter(
+                jury=session.jury, mandate_start__lte=day, mandate_end__gte=day
+            ).exclude(mandate_start__lte=old_day, mandate_end__gte=old_day)
+            SessionMember.objects.bulk_create(
+                (SessionMember(session=session, member=m) for m in joining), ignore_conflicts=True
+            )
         # Members convened before the change are convened again with the new date or place.
         SessionMember.objects.filter(session=session).update(convened_at=None)
         AgendaItem.objects.filter(session=session).update(candidate_convened_at=None)
