@@ -309,3 +309,37 @@ def test_attendance_is_recorded_by_staff_or_president_for_convened_members_only(
     services.session_open(session=session, by=member_user(jury, MemberRole.PRESIDENT))
     session.refresh_from_db()
     assert session.state == SessionState.OPEN
+
+
+def test_moving_a_session_convenes_the_members_whose_mandate_covers_the_new_date(certification):
+    staff = jury_staff(certification.certifiers.first())
+    jury = services.jury_create(
+        certifier=certification.certifiers.first(), by=staff, name="Jury", certifications=[certification]
+    )
+    today = timezone.localdate()
+
+    def mandate(role, college, start, end):
+        return services.jury_member_add(
+            jury=jury,
+            by=staff,
+            user=UserFactory(),
+            college=college,
+            represents="UIMM" if college == College.EMPLOYERS else "CFDT",
+            role=role,
+            mandate_start=start,
+            mandate_end=end,
+        )
+
+    outgoing = mandate(MemberRole.PRESIDENT, College.EMPLOYERS, today - timedelta(days=300), today + timedelta(days=15))
+    incoming = mandate(MemberRole.PRESIDENT, College.EMPLOYERS, today + timedelta(days=16), today + timedelta(days=900))
+    vice = mandate(
+        MemberRole.VICE_PRESIDENT, College.EMPLOYEES, today - timedelta(days=300), today + timedelta(days=900)
+    )
+    session = services.session_plan(jury=jury, by=staff, starts_at=timezone.now() + timedelta(days=10), place="Paris")
+    assert set(session.attendances.values_list("member_id", flat=True)) == {outgoing.pk, vice.pk}
+
+    services.session_update(session=session, by=staff, starts_at=timezone.now() + timedelta(days=20))
+    assert set(session.attendances.values_list("member_id", flat=True)) == {incoming.pk, vice.pk}
+    # A change of place keeps the members convened.
+    services.session_update(session=session, by=staff, place="Lyon")
+    assert set(session.attendances.values_list("member_id", flat=True)) == {incoming.pk, vice.pk}
