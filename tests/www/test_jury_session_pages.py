@@ -375,6 +375,35 @@ def test_a_vae_dossier_shows_each_block_narrative_and_its_evidence(client):
     assert "Recevabilité VAE" in text and "Dossier de validation enregistré" in text
 
 
+def test_nothing_is_recorded_outside_an_open_session(client, world):
+    session, candidacy = world["session"], world["candidacy"]
+    login(client, world["staff"])
+    url = reverse("www:jury_deliberate", args=[session.pk, candidacy.pk])
+    response = client.post(url, deliberation_post(session, candidacy, validated=codes_of(candidacy)), follow=True)
+    assert "la délibération n'est pas ouverte" in text_of(response)
+    assert not Deliberation.objects.exists()
+
+
+def test_the_jury_corrects_a_signed_decision_on_the_blocks_it_decided(client):
+    candidacy, signed, staff = decided_candidacy(opinion="PARTIAL")
+    earlier = Deliberation.objects.get()
+    session = services.session_plan(jury=signed.jury, by=staff, starts_at=timezone.now(), place="Siège")
+    services.agenda_add_correction(session=session, deliberation=earlier, by=staff, reason="Erreur de report.")
+    present_all(session, staff)
+    services.session_open(session=session, by=staff)
+    login(client, staff)
+    dossier = text_of(client.get(reverse("www:jury_dossier", args=[session.pk, candidacy.pk])))
+    assert "Le jury corrige une délibération signée" in dossier and "Erreur de report." in dossier
+    assert "Délibérations précédentes" in dossier
+    response = client.post(
+        reverse("www:jury_deliberate", args=[session.pk, candidacy.pk]),
+        deliberation_post(session, candidacy, validated=codes_of(candidacy), motivation="Erreur corrigée."),
+    )
+    assert response.status_code == 302
+    correction = Deliberation.objects.get(session=session)
+    assert correction.opinion == "AWARD" and correction.corrects == earlier
+
+
 def test_dossiers_link_to_the_previous_and_next(client, world):
     jury, staff = world["jury"], world["staff"]
     candidacies = [ready_candidacy(world["candidacy"].certification) for _ in range(3)]

@@ -512,6 +512,13 @@ def _opinion_of(form, rows, held):
 def deliberate(request, pk, candidacy_pk):
     session, roles = _session_or_404(request.user, pk)
     item = _agenda_item_or_404(session, candidacy_pk)
+    if session.state != SessionState.OPEN:
+        messages.error(
+            request,
+            _("Rien n'a été enregistré : la session est « %(state)s », la délibération n'est pas ouverte.")
+            % {"state": session.get_state_display()},
+        )
+        return redirect(_dossier_url(session, item.candidacy_id))
     blocks = list(item.candidacy.blocks.select_related("block"))
     rows, held = _decision_rows(item, blocks)
     form = forms.DeliberationForm(request.POST, blocks=rows)
