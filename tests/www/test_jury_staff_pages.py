@@ -391,13 +391,20 @@ def test_a_planned_session_is_edited_then_no_longer_once_open(client, world):
     sign_in(client, world["staff"])
     url = reverse("www:jury_session_edit", kwargs={"pk": session.pk})
     assert client.get(url).status_code == 200
-    response = client.post(url, {"starts_at": "2031-05-04T14:00", "place": "Salle B, Lille"})
+    # The new date is past the mandate of one member: the others stay convened.
+    day = timezone.localdate() + timedelta(days=400)
+    leaving = JuryMember.objects.get(jury=world["jury"], role=MemberRole.MEMBER, college=College.EMPLOYEES)
+    leaving.mandate_end = day - timedelta(days=100)
+    leaving.save()
+    response = client.post(url, {"starts_at": f"{day.isoformat()}T14:00", "place": "Salle B, Lille"})
     assert response.status_code == 302
+    assert "3 membres convoqués" in messages_of(client.get(response["Location"]))
     session.refresh_from_db()
     assert session.place == "Salle B, Lille"
-    assert timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M") == "2031-05-04 14:00"
+    assert timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M") == f"{day.isoformat()} 14:00"
+    assert leaving.pk not in set(session.attendances.values_list("member_id", flat=True))
     JurySession.objects.filter(pk=session.pk).update(state=SessionState.OPEN)
-    response = client.post(url, {"starts_at": "2031-05-05T14:00", "place": "Ailleurs"})
+    response = client.post(url, {"starts_at": f"{day.isoformat()}T15:00", "place": "Ailleurs"})
     assert response.status_code == 400
     assert "elle ne se modifie plus" in text(response)
     session.refresh_from_db()

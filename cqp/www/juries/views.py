@@ -225,8 +225,15 @@ def jury_session_edit(request, pk):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
+                count = session.attendances.count()
                 messages.success(
-                    request, _("Session modifiée. Envoyez de nouveau les convocations : la date ou le lieu a changé.")
+                    request,
+                    ngettext(
+                        "Session modifiée : %(count)s membre convoqué. Envoyez de nouveau les convocations.",
+                        "Session modifiée : %(count)s membres convoqués. Envoyez de nouveau les convocations.",
+                        count,
+                    )
+                    % {"count": count},
                 )
                 return redirect(_agenda_url(session))
         status = 400
