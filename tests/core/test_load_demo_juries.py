@@ -7,6 +7,7 @@ import re
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from cqp.accounts.enums import Role
@@ -127,7 +128,7 @@ def test_a_member_withdraws_where_their_organisation_is_linked(output):
     assert votes == present - 1
 
 
-def test_the_session_to_come_is_planned_with_its_agenda_and_convened(output):
+def test_the_session_to_come_is_planned_with_its_agenda_and_convened(output, client):
     upcoming = JurySession.objects.filter(starts_at__gt=timezone.now())
     assert upcoming.count() == 2
     for session in upcoming:
@@ -140,6 +141,15 @@ def test_the_session_to_come_is_planned_with_its_agenda_and_convened(output):
     assert Candidacy.objects.filter(state=State.READY_FOR_JURY).exists()
     president = User.objects.get(email=JURY_ACCOUNTS[0])
     assert set(selectors.sessions_visible_to(president)) == set(JurySession.objects.all())
+    # The convocation links to the session page: the demo jury logins open it, and a dossier of it.
+    client.force_login(president)
+    for session in JurySession.objects.all():
+        item = session.agenda.first()
+        for url in (
+            reverse("www:jury_session", args=[session.pk]),
+            reverse("www:jury_dossier", args=[session.pk, item.candidacy_id]),
+        ):
+            assert client.get(url).status_code == 200, url
 
 
 def test_each_step_is_taken_by_the_person_whose_role_it_is(output):
