@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from cqp.accounts.enums import Role
@@ -145,10 +145,7 @@ def test_a_person_neither_staff_nor_member_is_told_why(client, world):
 
 
 def session_link(pk):
-    try:
-        return reverse("www:jury_session", kwargs={"pk": pk})
-    except NoReverseMatch:
-        return None
+    return reverse("www:jury_session", kwargs={"pk": pk})
 
 
 def test_the_list_shows_each_jury_with_its_cqps_parity_members_and_sessions(client, world):
@@ -170,9 +167,7 @@ def test_the_list_shows_each_jury_with_its_cqps_parity_members_and_sessions(clie
     assert "Planifiée" in page and "Annulée" in page
     agenda = reverse("www:jury_session_agenda", kwargs={"pk": session.pk})
     assert f'href="{agenda}"' in page
-    link = session_link(session.pk)
-    if link:
-        assert f'href="{link}"' in page
+    assert f'href="{session_link(session.pk)}"' in page
     juries = response.context["juries"]
     upcoming = juries[0].upcoming_sessions
     assert [(s.pk, s.agenda_count) for s in upcoming] == [(session.pk, 1)]
@@ -202,10 +197,8 @@ def test_a_jury_member_sees_only_the_sessions_they_are_convened_to(client, world
     assert later.pk not in [row.session_id for row in rows + response.context["convened_past"]]
     assert response.context["juries"] == []
     assert reverse("www:jury_create") not in page
-    link = session_link(world["session"].pk)
-    if link:
-        assert f'href="{link}"' in page
-        assert session_link(later.pk) not in page
+    assert f'href="{session_link(world["session"].pk)}"' in page
+    assert session_link(later.pk) not in page
 
 
 def test_the_list_reads_as_many_queries_for_three_juries_as_for_one(client, world, django_assert_num_queries):
@@ -588,12 +581,7 @@ def test_the_dashboard_leads_staff_and_members_to_their_jury_pages(client, world
     sign_in(client, world["staff"])
     page = text(client.get(reverse("www:dashboard")))
     assert "Jurys et sessions" in page and f'href="{reverse("www:jury_list")}"' in page
-    try:
-        awards = reverse("www:award_list")
-    except NoReverseMatch:
-        awards = None
-    if awards:
-        assert f'href="{awards}"' in page
+    assert f'href="{reverse("www:award_list")}"' in page and "Délivrances" in page
     sign_in(client, member_user(world["jury"], MemberRole.VICE_PRESIDENT))
     page = text(client.get(reverse("www:dashboard")))
     assert "Mes sessions de jury" in page and "Jurys et sessions" not in page
