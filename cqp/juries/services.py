@@ -389,6 +389,15 @@ def agenda_add_correction(*, session, deliberation, by, reason) -> AgendaItem:
     return item
 
 
+def _unschedule(candidacy, *, by, comment, acting_as=None):
+    """Back among the candidacies ready for the jury, unless it left the jury's way meanwhile (a candidate
+    may withdraw while on an agenda): then it stays as it is."""
+    if Candidacy.objects.filter(pk=candidacy.pk, state=State.SCHEDULED_FOR_JURY).exists():
+        candidacy_transition(
+            candidacy=candidacy, name="unschedule_from_jury", by=by, comment=comment, acting_as=acting_as
+        )
+
+
 def agenda_remove(*, session, candidacy, by) -> None:
     with transaction.atomic():
         session = _locked_session(session)
@@ -399,9 +408,7 @@ def agenda_remove(*, session, candidacy, by) -> None:
             raise ValidationError(_("Cette candidature n'est pas à l'ordre du jour."))
         item.delete()
         if item.corrects_id is None:
-            candidacy_transition(
-                candidacy=candidacy, name="unschedule_from_jury", by=by, comment=_("Retirée de l'ordre du jour.")
-            )
+            _unschedule(candidacy, by=by, comment=_("Retirée de l'ordre du jour."))
 
 
 def session_cancel(*, session, by, reason) -> JurySession:
@@ -414,7 +421,7 @@ def session_cancel(*, session, by, reason) -> JurySession:
         session.state = SessionState.CANCELLED
         session.save(update_fields=["state"])
         for item in AgendaItem.objects.filter(session=session, corrects__isnull=True).select_related("candidacy"):
-            candidacy_transition(candidacy=item.candidacy, name="unschedule_from_jury", by=by, comment=reason.strip())
+            _unschedule(item.candidacy, by=by, comment=reason.strip())
         _audit(by, "jury_session_cancel", session, reason=reason.strip())
     return session
 
@@ -807,9 +814,8 @@ def _apply_decisions(session, by):
         deliberation = deliberations.get(candidacy.pk)
         if deliberation is None:
             if item.corrects_id is None:
-                candidacy_transition(
-                    candidacy=candidacy,
-                    name="unschedule_from_jury",
+                _unschedule(
+                    candidacy,
                     by=by,
                     comment=_("Ajournée : le jury n'a pas délibéré sur cette candidature lors de la session."),
                     acting_as=workflow.JURY,
