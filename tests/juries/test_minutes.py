@@ -293,3 +293,22 @@ def test_a_correction_is_a_new_deliberation_in_a_later_session(django_capture_on
     assert again.award.deliberation == correction and again.award.kind == "BLOCK_ATTESTATION"
     assert again.award.sequence == award.sequence + 1
     assert timezone.localdate(later.signed_at) <= again.award.delivered_on
+
+
+def test_a_candidacy_withdrawn_during_the_session_does_not_block_the_signature():
+    from cqp.candidacies.services import candidacy_transition
+
+    certification = certification_with_blocks()
+    kept, withdrawn = ready_candidacy(certification), ready_candidacy(certification)
+    jury, staff = jury_with_members(certification)
+    session = open_session(jury, staff, [kept, withdrawn])
+    candidacy_transition(candidacy=withdrawn, name="withdraw", by=withdrawn.candidate.user, comment="Je renonce.")
+    with pytest.raises(ValidationError):
+        deliberate(session, withdrawn, by=staff)
+    deliberate(session, kept, by=staff)
+    sign(session)
+    session.refresh_from_db()
+    kept.refresh_from_db()
+    withdrawn.refresh_from_db()
+    assert session.state == SessionState.SIGNED
+    assert (kept.state, withdrawn.state) == (State.DECIDED, State.WITHDRAWN)

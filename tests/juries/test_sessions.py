@@ -343,3 +343,25 @@ def test_moving_a_session_convenes_the_members_whose_mandate_covers_the_new_date
     # A change of place keeps the members convened.
     services.session_update(session=session, by=staff, place="Lyon")
     assert set(session.attendances.values_list("member_id", flat=True)) == {incoming.pk, vice.pk}
+
+
+def _withdraw(candidacy):
+    from cqp.candidacies.services import candidacy_transition
+
+    return candidacy_transition(
+        candidacy=candidacy, name="withdraw", by=candidacy.candidate.user, comment="Je change d'emploi."
+    )
+
+
+def test_a_candidacy_withdrawn_while_on_the_agenda_does_not_block_removal_or_cancellation(certification):
+    jury, staff = jury_with_members(certification)
+    first, second, third = (ready_candidacy(certification) for _ in range(3))
+    session = planned_session(jury, staff, [first, second, third])
+    _withdraw(first)
+    _withdraw(second)
+    services.agenda_remove(session=session, candidacy=first, by=staff)
+    assert list(session.agenda.values_list("candidacy_id", flat=True)) == [second.pk, third.pk]
+    services.session_cancel(session=session, by=staff, reason="Report de la session.")
+    for candidacy, state in ((first, State.WITHDRAWN), (second, State.WITHDRAWN), (third, State.READY_FOR_JURY)):
+        candidacy.refresh_from_db()
+        assert candidacy.state == state
