@@ -351,3 +351,20 @@ def test_refused_when_the_open_session_is_no_longer_regular(certification):
     )
     services.attendance_record(session=session, by=staff, present={vice.member_id: True})
     assert record(session, candidacy, staff).opinion == Opinion.AWARD
+
+
+def test_the_minutes_name_the_recused_member_and_the_votes(certification):
+    from django.template.loader import render_to_string
+
+    from cqp.juries.documents import minutes_context
+
+    candidacy = ready_candidacy(certification)
+    jury, staff = jury_with_members(certification, parity_rule=ParityRule.WEIGHTED)
+    linked = jury.members.get(college=College.EMPLOYEES, role=MemberRole.MEMBER)
+    member(linked.user, Role.EMPLOYER, organisation=candidacy.employer)
+    session = open_session(jury, staff, [candidacy])
+    record(session, candidacy, staff, votes=votes((2, 0, 0), (0, 0, 1)))
+    html = render_to_string("juries/pdf/minutes.html", minutes_context(session=session))
+    assert "Ne délibère pas (lien avec le candidat)" in html
+    assert f"{linked.user.get_full_name()}" in html and "son organisation emploie le candidat" in html
+    assert "0 pour, 0 contre, 1 abstention(s)" in html

@@ -139,7 +139,10 @@ def test_both_signatures_sign_the_session_and_apply_the_decisions(closed):
     final = minutes.pdf.read()
     assert final.startswith(b"%PDF") and "proces-verbal-projet" not in minutes.pdf.name
     assert minutes.pdf_sha256 == hashlib.sha256(final).hexdigest() != minutes.draft_sha256
-    assert documents.minutes_context(session=session, minutes=minutes)["final"]
+    context = documents.minutes_context(session=session, minutes=minutes)
+    assert context["final"]
+    html = render_to_string("juries/pdf/minutes.html", context)
+    assert minutes.draft_sha256 in html and html.count("Signé électroniquement le") == 2
 
     for candidacy in (awarded, partial, postponed):
         candidacy.refresh_from_db()
