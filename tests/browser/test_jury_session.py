@@ -1,7 +1,7 @@
 """In a real Chromium, the jury session from attendance to delivery, each person in their own browser:
 the staff records attendance and opens; a member reads a dossier and deliberates with the keyboard only;
 the president closes; the president and the vice-president sign; the staff delivers the session and
-sees the numbers. Axe checks each page on the way."""
+sees the numbers, then the awards register. Axe checks each page on the way."""
 
 import pytest
 from django.utils import timezone
@@ -145,6 +145,12 @@ def test_a_jury_session_from_attendance_to_delivery(chromium, live_server, axe):
         award = Award.objects.get()
         assert award.number in page.content()
         axe(page, "jury-delivered")
+        page.get_by_role("link", name="Registre des délivrances").click()
+        page.get_by_role("link", name=award.number).click()
+        assert "Retirer cette délivrance" in page.content()
+        axe(page, "award-detail")
+        page.get_by_role("link", name="Registre des délivrances").click()
+        axe(page, "award-list")
         candidacy.refresh_from_db()
         assert candidacy.state == State.DELIVERED
     finally:

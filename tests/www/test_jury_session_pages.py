@@ -503,6 +503,9 @@ def test_the_register_lists_filters_and_revokes(client):
     assert award.number in listing and str(candidacy.candidate) in listing
     assert award.number not in text_of(client.get(reverse("www:award_list"), {"kind": "BLOCK_ATTESTATION"}))
     assert award.number in text_of(client.get(reverse("www:award_list"), {"year": award.year}))
+    assert award.number in text_of(client.get(reverse("www:award_list"), {"certification": award.certification_id}))
+    # A year without awards is not among the choices: the filter is ignored rather than refused.
+    assert award.number in text_of(client.get(reverse("www:award_list"), {"year": award.year - 1}))
     detail = reverse("www:award_detail", args=[award.pk])
     assert client.get(detail).status_code == 200
     revoke = reverse("www:award_revoke", args=[award.pk])

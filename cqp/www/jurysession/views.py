@@ -709,8 +709,9 @@ def award_list(request):
     certifications = Certification.objects.filter(pk__in=scope.values("certification_id")).order_by("code")
     form = forms.AwardFilterForm(request.GET or None, years=years, certifications=certifications)
     awards_qs = scope.select_related("candidacy__candidate", "certification", "certifier").prefetch_related("blocks")
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
+    if form.is_bound:
+        form.is_valid()  # a filter that does not clean is left out; the others apply
+        data = {"year": None, "kind": "", "certification": None, **form.cleaned_data}
         if data["year"]:
             awards_qs = awards_qs.filter(year=data["year"])
         if data["kind"]:
