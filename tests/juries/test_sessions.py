@@ -365,3 +365,29 @@ def test_a_candidacy_withdrawn_while_on_the_agenda_does_not_block_removal_or_can
     for candidacy, state in ((first, State.WITHDRAWN), (second, State.WITHDRAWN), (third, State.READY_FOR_JURY)):
         candidacy.refresh_from_db()
         assert candidacy.state == state
+
+
+def test_staff_of_another_certifier_are_refused_by_every_session_action(certification, jury_and_staff):
+    jury, staff = jury_and_staff
+    candidacy = ready_candidacy(certification)
+    session = planned_session(jury, staff, [candidacy])
+    intruder = jury_staff(certification_with_blocks().certifiers.first())
+    attempts = {
+        "session_update": lambda: services.session_update(session=session, by=intruder, place="Lyon"),
+        "session_convene": lambda: services.session_convene(session=session, by=intruder),
+        "agenda_add": lambda: services.agenda_add(session=session, candidacies=[candidacy], by=intruder),
+        "agenda_remove": lambda: services.agenda_remove(session=session, candidacy=candidacy, by=intruder),
+        "session_cancel": lambda: services.session_cancel(session=session, by=intruder, reason="Intrusion"),
+        "attendance_record": lambda: services.attendance_record(
+            session=session, by=intruder, present=everyone(session)
+        ),
+        "session_open": lambda: services.session_open(session=session, by=intruder),
+    }
+    for name, attempt in attempts.items():
+        with pytest.raises(PermissionDenied):
+            attempt()
+        session.refresh_from_db()
+        assert (session.state, session.place) == (SessionState.PLANNED, "Maison de la branche, Paris"), name
+    assert list(session.agenda.values_list("candidacy_id", flat=True)) == [candidacy.pk]
+    assert not session.attendances.filter(present__isnull=False).exists()
+    assert not session.attendances.filter(convened_at__isnull=False).exists()
