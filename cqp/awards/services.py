@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cqp.candidacies import workflow
@@ -19,13 +19,14 @@ from cqp.candidacies.selectors import actor_roles
 from cqp.candidacies.services import candidacy_transition
 from cqp.core.models import AuditEvent
 from cqp.juries.enums import Opinion, SessionState
-from cqp.juries.models import Deliberation, JurySession
+from cqp.juries.models import AgendaItem, Deliberation, JurySession
 from cqp.juries.selectors import current_deliberation, session_roles
 
 from .enums import AwardKind
 from .models import Award, AwardCounter
 
 DELIVERING_ROLES = frozenset({workflow.CERTIFIER, workflow.ADMIN})
+CORRECTING_STATES = (SessionState.PLANNED, SessionState.OPEN, SessionState.CLOSED)
 
 
 def award_number_format(certifier, year: int, sequence: int) -> str:
@@ -77,6 +78,21 @@ def candidacy_deliver(*, candidacy, by, delivered_on=None) -> DeliveryResult:
         existing = Award.objects.filter(deliberation=deliberation, kind=kind).first()
         if existing is not None:
             return DeliveryResult(candidacy, existing, deliberation.opinion, already=True)
+        pending = (
+            AgendaItem.objects.filter(corrects=deliberation, session__state__in=CORRECTING_STATES)
+            .select_related("session")
+            .first()
+        )
+        if pending is not None:
+            # Delivering now would be undone by the correction, and a reopened candidacy could no longer
+            # take the corrected decision at signature.
+            raise ValidationError(
+                _(
+                    "Le jury doit corriger cette décision lors de la session du %(day)s : délivrez après la "
+                    "signature de son procès-verbal."
+                )
+                % {"day": formats.date_format(timezone.localtime(pending.session.starts_at), "j F Y")}
+            )
         if candidacy.state != State.DECIDED:
             raise ValidationError(
                 _("La candidature est « %(state)s » : elle n'attend pas de délivrance.")
