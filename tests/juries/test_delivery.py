@@ -184,3 +184,26 @@ def test_revoking_an_award_keeps_it_with_its_reason():
     with pytest.raises(ValidationError):
         awards.award_revoke(award=award, by=staff, reason="Encore")
     assert Award.objects.count() == 1
+
+
+def test_no_delivery_while_the_jury_is_to_correct_the_decision():
+    from .factories import planned_session, sign
+
+    candidacy, session, staff = decided_candidacy(opinion="PARTIAL")
+    old = session.deliberations.get()
+    later = planned_session(session.jury, staff)
+    services.agenda_add_correction(session=later, deliberation=old, by=staff, reason="Bloc 2 mal reporté.")
+    with pytest.raises(ValidationError) as error:
+        awards.candidacy_deliver(candidacy=candidacy, by=staff)
+    assert "corriger cette décision" in str(error.value)
+    assert not Award.objects.exists() and not AwardCounter.objects.exists()
+    candidacy.refresh_from_db()
+    assert candidacy.state == State.DECIDED
+
+    services.attendance_record(session=later, by=staff, present={a.member_id: True for a in later.attendances.all()})
+    services.session_open(session=later, by=staff)
+    deliberate(later, candidacy, by=staff, motivation="Le bloc 2 était validé en séance.")
+    sign(later)
+    result = awards.candidacy_deliver(candidacy=candidacy, by=staff)
+    assert result.opinion == Opinion.AWARD and result.award.kind == AwardKind.CERTIFICATE
+    assert result.award.deliberation.corrects == old
