@@ -1,10 +1,13 @@
 """Property tests of the jury's rules: the opinion from the blocks, the votes under each parity rule,
-the regularity of a session from its attendance. Pure functions: no database."""
+the regularity of a session from its attendance: pure functions first, then the votes through the
+service on a real session."""
 
 from fractions import Fraction
 from types import SimpleNamespace
 
-from hypothesis import example, given
+import pytest
+from django.core.exceptions import ValidationError
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from cqp.accounts.models import User
@@ -156,3 +159,80 @@ def test_after_recusals_equal_members_need_the_excess_to_abstain(employers, empl
     excess = abst_employers if employers > employees else abst_employees
     assert (problems == []) == (employers == employees or excess >= abs(employers - employees))
     assert selectors.parity_problems(_session(ParityRule.WEIGHTED), voters, votes=votes) == []
+
+
+# --- The same rule through the service, on a real open session --------------------------------------
+
+
+@pytest.fixture(params=[ParityRule.EQUAL_MEMBERS, ParityRule.WEIGHTED])
+def open_jury_session(request):
+    """An open session: two members per college under EQUAL_MEMBERS, three employers and two employees
+    present under WEIGHTED; one candidacy on its agenda."""
+    from tests.candidacies.factories import certification_with_blocks
+
+    from .factories import jury_with_members, planned_session, ready_candidacy
+
+    rule = request.param
+    certification = certification_with_blocks()
+    candidacy = ready_candidacy(certification)
+    jury, staff = jury_with_members(
+        certification, per_college=3 if rule == ParityRule.WEIGHTED else 2, parity_rule=rule
+    )
+    session = planned_session(jury, staff, [candidacy])
+    attendance = list(session.attendances.select_related("member"))
+    absent = next(
+        (a for a in attendance if a.member.college == College.EMPLOYEES and a.member.role == MemberRole.MEMBER),
+        None,
+    )
+    present = {a.member_id: not (rule == ParityRule.WEIGHTED and a is absent) for a in attendance}
+    services.attendance_record(session=session, by=staff, present=present)
+    services.session_open(session=session, by=staff)
+    return session, candidacy, staff
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_the_service_accepts_votes_iff_the_rule_does(open_jury_session, data):
+    from cqp.juries.models import Deliberation
+
+    session, candidacy, staff = open_jury_session
+    present = {c: session.attendances.filter(present=True, member__college=c).count() for c in COLLEGES}
+    votes = {}
+    for college in COLLEGES:
+        n = present[college]
+        for_ = data.draw(st.integers(min_value=0, max_value=n), label=f"{college} for")
+        against = data.draw(st.integers(min_value=0, max_value=n - for_), label=f"{college} against")
+        # Mostly ballots that add up, sometimes one vote too many or too few.
+        abstain = n - for_ - against + data.draw(st.sampled_from([0, 0, 0, 1, -1]), label=f"{college} error")
+        votes[college] = {"for": for_, "against": against, "abstain": max(abstain, 0)}
+    rule = session.jury.parity_rule
+
+    def weight(college):
+        return Fraction(1, present[college]) if rule == ParityRule.WEIGHTED else 1
+
+    add_up = all(sum(votes[c].values()) == present[c] for c in COLLEGES)
+    majority = sum(votes[c]["for"] * weight(c) for c in COLLEGES) > sum(
+        votes[c]["against"] * weight(c) for c in COLLEGES
+    )
+    existing = Deliberation.objects.filter(session=session, candidacy=candidacy).first()
+    codes = list(candidacy.blocks.values_list("block__code", flat=True))
+    try:
+        deliberation = services.deliberation_record(
+            session=session,
+            candidacy=candidacy,
+            by=staff,
+            validated_blocks=codes,
+            votes=votes,
+            revision=existing.revision if existing else None,
+        )
+    except ValidationError as error:
+        event("refused")
+        assert not (add_up and majority), error.messages
+        stored = Deliberation.objects.filter(session=session, candidacy=candidacy).first()
+        assert (stored.revision if stored else None) == (existing.revision if existing else None)
+    else:
+        event("accepted")
+        assert add_up and majority
+        assert deliberation.employers_for == votes[College.EMPLOYERS]["for"]
+        assert deliberation.employees_against == votes[College.EMPLOYEES]["against"]
