@@ -24,8 +24,8 @@ from rest_framework.views import APIView
 from cqp.accounts.models import Organisation
 from cqp.candidacies import services
 from cqp.candidacies.enrolment import candidacy_create_for
-from cqp.candidacies.models import Candidacy, CandidacyBlock, CandidacyEvent, Document, ExperiencePeriod
-from cqp.candidacies.selectors import candidacies_visible_to
+from cqp.candidacies.models import Candidacy, CandidacyBlock, Document, ExperiencePeriod
+from cqp.candidacies.selectors import candidacies_visible_to, candidacy_events_visible_to
 
 from . import candidacy_serializers as serializers
 from . import schema
@@ -291,8 +291,8 @@ class CandidacyViewSet(
     )
     @action(detail=True, methods=["get"], pagination_class=PagePagination, filter_backends=[])
     def history(self, request, pk=None):
-        candidacy = self.get_object(self.visible().only("pk"))
-        events = CandidacyEvent.objects.filter(candidacy=candidacy).select_related("by").order_by("at", "id")
+        candidacy = self.get_object(self.visible())
+        events = candidacy_events_visible_to(request.user, candidacy).select_related("by").order_by("at", "id")
         page = self.paginate_queryset(events)
         return self.get_paginated_response(serializers.CandidacyEventSerializer(page, many=True).data)
 

@@ -256,10 +256,18 @@ class RefusalSerializer(serializers.Serializer):
     already_notified = serializers.BooleanField(help_text="Le candidat avait déjà été informé. / Already told.")
 
 
+class DeliveryErrorSerializer(serializers.Serializer):
+    candidacy = serializers.IntegerField()
+    detail = serializers.CharField()
+
+
 class DeliveryResultSerializer(serializers.Serializer):
     awards = award_api.AwardSerializer(many=True, help_text="Certificats et attestations (déjà délivrés compris).")
     refusals = RefusalSerializer(many=True, help_text="Refus notifiés au candidat avec la motivation.")
     delivered = serializers.IntegerField(help_text="Délivrances nouvelles de cet appel. / New awards of this call.")
+    errors = DeliveryErrorSerializer(
+        many=True, help_text="Candidatures non délivrées et leur motif ; les autres le sont. / Not delivered, and why."
+    )
 
 
 class ConvocationSerializer(serializers.Serializer):
@@ -1046,8 +1054,11 @@ class JurySessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         data = {
             "awards": rows,
             "refusals": [
-                {"candidacy": r.candidacy.pk, "already_notified": r.already} for r in results if r.award is None
+                {"candidacy": r.candidacy.pk, "already_notified": r.already}
+                for r in results
+                if r.award is None and not r.error
             ],
+            "errors": [{"candidacy": r.candidacy.pk, "detail": r.error} for r in results if r.error],
             "delivered": sum(1 for r in results if r.award is not None and not r.already),
         }
         return Response(DeliveryResultSerializer(data).data)

@@ -52,6 +52,8 @@ class DeliveryResult:
     award: Award | None
     opinion: str
     already: bool = False
+    # Why this candidacy was not delivered in a session delivery (the others are); empty when it was.
+    error: str = ""
 
 
 def candidacy_deliver(*, candidacy, by, delivered_on=None) -> DeliveryResult:
@@ -151,8 +153,9 @@ def _notify_refusal(candidacy, deliberation, by) -> bool:
 
 
 def session_deliver(*, session, by, delivered_on=None) -> list[DeliveryResult]:
-    """Deliver every candidacy decided in a signed session, each in its own transaction (a refusal of one
-    leaves the others delivered); already delivered ones give their award back."""
+    """Deliver every candidacy decided in a signed session, each in its own transaction: a candidacy that
+    cannot be delivered gets its reason in `error` and the others are delivered; already delivered ones
+    give their award back."""
     session = JurySession.objects.select_related("jury").get(pk=session.pk)
     if not session_roles(by, session) & {"certifier_staff", "platform_admin"}:
         raise PermissionDenied(_("Seul le personnel du certificateur délivre."))
@@ -160,7 +163,11 @@ def session_deliver(*, session, by, delivered_on=None) -> list[DeliveryResult]:
         raise ValidationError(_("La délivrance se fait sur la base du procès-verbal signé."))
     results = []
     for deliberation in Deliberation.objects.filter(session=session, is_current=True).select_related("candidacy"):
-        results.append(candidacy_deliver(candidacy=deliberation.candidacy, by=by, delivered_on=delivered_on))
+        try:
+            results.append(candidacy_deliver(candidacy=deliberation.candidacy, by=by, delivered_on=delivered_on))
+        except ValidationError as refused:
+            reason = " ".join(refused.messages)
+            results.append(DeliveryResult(deliberation.candidacy, None, deliberation.opinion, error=reason))
     AuditEvent.objects.create(
         actor=by,
         action="jury_session_deliver",

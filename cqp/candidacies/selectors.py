@@ -11,7 +11,7 @@ from cqp.accounts.enums import Role
 
 from . import workflow
 from .enums import BlockStatus
-from .models import Candidacy, Document
+from .models import Candidacy, CandidacyEvent, Document
 
 # Membership role → the candidacy field naming the organisation it acts for.
 ORGANISATION_FIELD = {Role.EMPLOYER: "employer", Role.TRAINING_ORG: "training_org", Role.ASSESSOR: "assessment_centre"}
@@ -126,3 +126,16 @@ def exempted_block_codes(candidacy) -> list[str]:
         .order_by("block__position")
         .values_list("block__code", flat=True)
     )
+
+
+# Events only the certifier reads in the candidacy's trail (the jury reads them in its dossier): a
+# deliberation reaches the candidate and the organisations when the minutes are signed, through the
+# decision's own event.
+CERTIFIER_ONLY_EVENTS = frozenset({"jury_deliberation"})
+
+
+def candidacy_events_visible_to(user, candidacy: Candidacy) -> QuerySet[CandidacyEvent]:
+    events = CandidacyEvent.objects.filter(candidacy=candidacy)
+    if not actor_roles(user, candidacy) & {workflow.CERTIFIER, workflow.ADMIN}:
+        events = events.exclude(name__in=CERTIFIER_ONLY_EVENTS)
+    return events

@@ -16,7 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cqp.candidacies import selectors, services, workflow
 from cqp.candidacies.enums import State
-from cqp.candidacies.selectors import actor_roles, available_transitions, candidacies_visible_to
+from cqp.candidacies.selectors import (
+    actor_roles,
+    available_transitions,
+    candidacies_visible_to,
+    candidacy_events_visible_to,
+)
 
 from . import forms, timeline
 
@@ -60,7 +65,7 @@ def _back_link(roles):
 
 def _render(request, candidacy, *, bound=None, document_form=None, message_form=None, status=200):
     roles = actor_roles(request.user, candidacy)
-    events = list(candidacy.events.select_related("by"))
+    events = list(candidacy_events_visible_to(request.user, candidacy).select_related("by").order_by("at", "id"))
     labels = dict(State.choices)
     for event in events:
         event.label = timeline.event_label(event.name)

@@ -17,7 +17,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cqp.accounts.enums import Role
@@ -53,35 +52,8 @@ CANDIDACY_RELATED = (
 )
 
 
-# Events of the steps before the jury, named for the dossier's history (transitions have their own label).
-HISTORY_LABELS = {
-    "positioning": _lazy("Positionnement enregistré"),
-    "training_plan": _lazy("Parcours de formation proposé"),
-    "training_plan_accept": _lazy("Parcours de formation accepté"),
-    "training_plan_start": _lazy("Parcours de formation commencé"),
-    "training_plan_complete": _lazy("Parcours de formation terminé"),
-    "training_progress": _lazy("Progression de la formation déclarée"),
-    "assessment_started": _lazy("Évaluation d'un bloc commencée"),
-    "assessment_saved": _lazy("Évaluation d'un bloc enregistrée"),
-    "assessment_submitted": _lazy("Évaluation d'un bloc transmise"),
-    "assessment_correction": _lazy("Évaluation d'un bloc corrigée"),
-    "assessment_evidence": _lazy("Pièce jointe à une évaluation"),
-    "vae_eligibility_submit": _lazy("Recevabilité VAE déposée"),
-    "vae_eligibility_decide": _lazy("Recevabilité VAE décidée"),
-    "vae_period_add": _lazy("Période d'expérience ajoutée"),
-    "vae_period_update": _lazy("Période d'expérience modifiée"),
-    "vae_period_remove": _lazy("Période d'expérience retirée"),
-    "vae_dossier_save": _lazy("Dossier de validation enregistré"),
-    "jury_deliberation": _lazy("Délibération du jury enregistrée"),
-    "jury_correction_scheduled": _lazy("Correction d'une décision inscrite à l'ordre du jour"),
-    "jury_refusal_notice": _lazy("Refus notifié au candidat"),
-    "award_revoke": _lazy("Délivrance retirée"),
-}
-
-
 def _history_label(name):
-    label = event_label(name)
-    return HISTORY_LABELS.get(name, label) if label == name else label
+    return event_label(name)
 
 
 def _link(name, **kwargs):
@@ -660,14 +632,22 @@ def session_deliver(request, pk):
         except (PermissionDenied, ValidationError) as error:
             messages.error(request, _("Rien n'a été délivré : %(reason)s") % {"reason": refusal_text(error)})
             return redirect(_dossier_url(session, one) if one else reverse("www:jury_session_deliver", args=[pk]))
-        new = [r for r in results if not r.already]
+        failed = [r for r in results if r.error]
+        new = [r for r in results if not r.already and not r.error]
         result = {
             "certificates": sum(1 for r in new if r.award and r.award.kind == AwardKind.CERTIFICATE),
             "attestations": sum(1 for r in new if r.award and r.award.kind == AwardKind.BLOCK_ATTESTATION),
             "refusals": sum(1 for r in new if r.award is None),
-            "already": len(results) - len(new),
+            "already": sum(1 for r in results if r.already),
+            "failed": len(failed),
             "results": [
-                {"candidacy": r.candidacy, "award": r.award, "opinion": Opinion(r.opinion).label, "already": r.already}
+                {
+                    "candidacy": r.candidacy,
+                    "award": r.award,
+                    "opinion": Opinion(r.opinion).label,
+                    "already": r.already,
+                    "error": r.error,
+                }
                 for r in results
             ],
         }
