@@ -206,11 +206,20 @@ def test_convocations_go_once_to_members_and_candidates_with_a_pdf(
     assert again == {"members": 0, "candidates": 0}
     assert mail.outbox == []
 
+    # A candidacy added afterwards: only its candidate is convened.
+    added = ready_candidacy(certification)
+    services.agenda_add(session=session, candidacies=[added], by=staff)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.session_convene(session=session, by=staff) == {"members": 0, "candidates": 1}
+    assert [m.to for m in mail.outbox if added.candidate.user.email in m.to] == [[added.candidate.user.email]]
+
     # A new date: everyone is convened again.
     services.session_update(session=session, by=staff, starts_at=timezone.now() + timedelta(days=2))
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.session_convene(session=session, by=staff) == {"members": 4, "candidates": 1}
-    assert len(mail.outbox) == 5
+        assert services.session_convene(session=session, by=staff) == {"members": 4, "candidates": 2}
+    assert len(mail.outbox) == 6
 
 
 def test_nothing_is_sent_when_convening_is_refused(jury_and_staff, django_capture_on_commit_callbacks):
