@@ -100,6 +100,8 @@ def candidacy_deliver(*, candidacy, by, delivered_on=None) -> DeliveryResult:
                 _("La candidature est « %(state)s » : elle n'attend pas de délivrance.")
                 % {"state": candidacy.get_state_display()}
             )
+        if delivered_on > timezone.localdate():
+            raise ValidationError(_("La date de délivrance ne peut pas être dans le futur."))
         if delivered_on < timezone.localdate(deliberation.session.signed_at):
             raise ValidationError(_("La délivrance ne peut pas précéder la signature du procès-verbal."))
         year = delivered_on.year

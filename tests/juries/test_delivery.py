@@ -133,7 +133,7 @@ def test_delivery_waits_for_the_signed_minutes():
     assert not Award.objects.exists() and not AwardCounter.objects.exists()
 
 
-def test_numbers_run_from_one_per_certifier_and_year(django_capture_on_commit_callbacks):
+def test_numbers_run_from_one_per_certifier_and_year(monkeypatch, django_capture_on_commit_callbacks):
     session, candidacies, staff = decided_session(opinions=("AWARD", "PARTIAL", "REFUSAL", "AWARD"))
     other_session, other_candidacies, other_staff = decided_session(opinions=("AWARD",))
     with django_capture_on_commit_callbacks(execute=True):
@@ -163,6 +163,11 @@ def test_numbers_run_from_one_per_certifier_and_year(django_capture_on_commit_ca
     next_year = date(year + 1, 1, 4)
     later_session, later, _ = decided_session(session.jury.certifications.first(), opinions=("AWARD", "AWARD"))
     later_staff = jury_staff(session.jury.certifier)
+    # Delivered on 4 January of next year: the clock of the delivery service moves there.
+    real_localdate = awards.timezone.localdate
+    monkeypatch.setattr(
+        awards.timezone, "localdate", lambda value=None: next_year if value is None else real_localdate(value)
+    )
     numbers = [awards.candidacy_deliver(candidacy=c, by=later_staff, delivered_on=next_year).award for c in later]
     assert [(a.year, a.sequence) for a in numbers] == [(year + 1, 1), (year + 1, 2)]
     assert numbers[0].number.endswith(f"-{year + 1}-000001")
@@ -207,3 +212,10 @@ def test_no_delivery_while_the_jury_is_to_correct_the_decision():
     result = awards.candidacy_deliver(candidacy=candidacy, by=staff)
     assert result.opinion == Opinion.AWARD and result.award.kind == AwardKind.CERTIFICATE
     assert result.award.deliberation.corrects == old
+
+
+def test_a_delivery_date_in_the_future_is_refused():
+    candidacy, session, staff = decided_candidacy(opinion="AWARD")
+    with pytest.raises(ValidationError, match="futur"):
+        awards.candidacy_deliver(candidacy=candidacy, by=staff, delivered_on=date.today() + timedelta(days=1))
+    assert not candidacy.awards.exists()
