@@ -906,14 +906,16 @@ def training_plan_propose(*, candidacy, by, modules, start, end, funding, tutor=
                 % {"codes": ", ".join(uncovered)},
             )
         previous = candidacy.training_plans.exclude(status=PlanStatus.SUPERSEDED).first()
-        if previous is not None and previous.status == PlanStatus.COMPLETED:
+        # A finished plan stays as it is; after a jury's partial opinion the reopened candidacy, positioned
+        # again, gets a plan of its own for the missing blocks.
+        if previous is not None and previous.status == PlanStatus.COMPLETED and candidacy.state != State.POSITIONED:
             refuse(None, _("Le parcours est terminé : il ne se remplace plus."))
         errors = {field: messages for field, messages in errors.items() if messages}
         if errors:
             raise ValidationError({(field or "__all__"): messages for field, messages in errors.items()})
 
         version = (candidacy.training_plans.aggregate(top=Max("version"))["top"] or 0) + 1
-        if previous is not None:
+        if previous is not None and previous.status != PlanStatus.COMPLETED:
             previous.status = PlanStatus.SUPERSEDED
             previous.save(update_fields=["status"])
         plan = TrainingPlan.objects.create(

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from cqp.accounts.enums import Role
 from cqp.assessments import services as assessments
+from cqp.assessments.enums import PlanStatus
 from cqp.assessments.models import BlockAssessment
 from cqp.assessments.selectors import readiness_for_jury
 from cqp.awards import services as awards
@@ -31,6 +32,12 @@ def test_a_partial_opinion_leads_to_a_second_round_on_the_missing_blocks_only():
     candidacy.refresh_from_db()
     assert candidacy.state == State.ADMISSIBLE
 
+    # The first plan was followed to its end before the assessments (written on the model: the
+    # factory's route does not declare the progress of each module).
+    first_plan = candidacy.training_plans.exclude(status=PlanStatus.SUPERSEDED).get()
+    first_plan.status = PlanStatus.COMPLETED
+    first_plan.save(update_fields=["status"])
+
     # The training organisation positions the missing blocks only.
     by = member(UserFactory(), Role.TRAINING_ORG, organisation=candidacy.training_org)
     assessments.positioning_record(
@@ -42,6 +49,8 @@ def test_a_partial_opinion_leads_to_a_second_round_on_the_missing_blocks_only():
     positioned = candidacy.positionings.get(is_current=True).results.values_list("block__code", flat=True)
     assert sorted(positioned) == sorted(row.block.code for row in others)
     plan = propose_and_accept_plan(candidacy, by=by)
+    first_plan.refresh_from_db()
+    assert first_plan.status == PlanStatus.COMPLETED and plan.version == first_plan.version + 1
     assessments.training_plan_start(plan=plan, by=by)
     candidacy = candidacies.candidacy_transition(candidacy=candidacy, name="start_assessment", by=by)
 
