@@ -560,6 +560,6 @@ def load_candidacies(*, certifications, certifiers, admin) -> dict:
     return {
         "sessions_made": jury["sessions_made"],
         "made": made,
-        "refused": refused,
+        "refused": refused + jury["refused"],
         "organisations": {email: organisations[key] for email, _, key in MEMBERS},
     }

@@ -19,6 +19,7 @@ READY_FOR_JURY is never taken again, so a second run plans no session.
 import logging
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -301,7 +302,10 @@ def _past_session(jury, key, rows, *, staff, spec) -> JurySession:
     services.minutes_sign(session=session, by=people["vice"], sha256=minutes.draft_sha256)
     session.refresh_from_db()
     if key == EARLIER:
-        awards.session_deliver(session=session, by=staff)
+        errors = [f"{r.candidacy} : {r.error}" for r in awards.session_deliver(session=session, by=staff) if r.error]
+        if errors:
+            # The whole session is undone: the demo shows it as refused rather than half delivered.
+            raise ValidationError(errors)
         for candidacy, target, _outcome in rows:
             if target == State.CLOSED:
                 candidacies_services.candidacy_transition(
@@ -341,20 +345,19 @@ def load_juries(*, specs, certifications, certifiers, organisations, people, adm
     Membership.objects.filter(
         user__email__in=JURY_ACCOUNTS, role=Role.JURY_MEMBER, certifier=None, organisation=None
     ).delete()
-    made = 0
     # Minutes and convocations are drawn as PDF: their progress lines would bury the demo's summary.
     progress = logging.getLogger("weasyprint.progress")
     level = progress.level
     progress.setLevel(logging.WARNING)
     try:
-        made = _sessions(JURIES, pending, certifications, certifiers, organisations, admin)
+        made, refused = _sessions(JURIES, pending, certifications, certifiers, organisations, admin)
     finally:
         progress.setLevel(level)
-    return {"sessions_made": made}
+    return {"sessions_made": made, "refused": refused}
 
 
-def _sessions(juries, pending, certifications, certifiers, organisations, admin) -> int:
-    made = 0
+def _sessions(juries, pending, certifications, certifiers, organisations, admin) -> tuple[int, list[str]]:
+    made, refused = 0, []
     for key, spec in juries.items():
         certifier = certifiers[key]
         staff = _staff(certifier, admin)
@@ -364,13 +367,21 @@ def _sessions(juries, pending, certifications, certifiers, organisations, admin)
         for session_key in (EARLIER, RECENT):
             rows = pending.get((key, session_key))
             if rows:
-                _past_session(jury, session_key, rows, staff=staff, spec=spec)
-                made += 1
+                made += _attempt(refused, _past_session, jury, session_key, rows, staff=staff, spec=spec)
         rows = pending.get((key, UPCOMING))
         if rows:
-            _upcoming_session(jury, rows, staff=staff, spec=spec)
-            made += 1
-    return made
+            made += _attempt(refused, _upcoming_session, jury, rows, staff=staff, spec=spec)
+    return made, refused
+
+
+def _attempt(refused, make, jury, *args, **kwargs) -> int:
+    """Make one session; if a service refuses, the session is not made and the refusal is reported."""
+    try:
+        make(jury, *args, **kwargs)
+    except ValidationError as error:
+        refused.append(f"{jury} — session : {' '.join(error.messages)}")
+        return 0
+    return 1
 
 
 def jury_names_of(emails) -> dict[str, str]:

@@ -44,6 +44,7 @@ def staff_of(certifier):
 
 
 def test_each_demo_certifier_has_its_parity_jury_with_both_colleges(output, client):
+    assert "refusée" not in output  # no service refused a step of the demo, jury sessions included
     juries = {j.certifier.siret: j for j in Jury.objects.select_related("certifier")}
     assert len(juries) == 2
     uimm, ocapiat = juries["78471719100018"], juries["84475200600024"]
