@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTHON ?= python3
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/cqp
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto
 
 .PHONY: install demo serve test quality test-sqlite test-postgres bench clean
 
