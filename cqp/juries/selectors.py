@@ -198,17 +198,22 @@ def parity_problems(session: JurySession, voters: dict, votes=None) -> list[str]
     return problems
 
 
-def agenda_rows(session: JurySession) -> list[AgendaItem]:
-    """The agenda with each candidacy, its candidate and certification, and its deliberation in this
-    session (`deliberation`, or None): four queries whatever its length."""
+def agenda_rows(session: JurySession, *, item_ids=None) -> list[AgendaItem]:
+    """The agenda (or the items `item_ids` of it: one page) with each candidacy, its candidate and
+    certification, and its deliberation in this session (`deliberation`, or None): three queries
+    whatever its length."""
+    items = AgendaItem.objects.filter(session=session)
+    if item_ids is not None:
+        items = items.filter(pk__in=list(item_ids))
     items = list(
-        AgendaItem.objects.filter(session=session)
-        .select_related("candidacy__candidate", "candidacy__certification", "corrects")
-        .order_by("position", "pk")
+        items.select_related("candidacy__candidate", "candidacy__certification", "corrects").order_by("position", "pk")
     )
+    deliberations = Deliberation.objects.filter(session=session)
+    if item_ids is not None:
+        deliberations = deliberations.filter(candidacy_id__in=[item.candidacy_id for item in items])
     deliberations = {
         d.candidacy_id: d
-        for d in Deliberation.objects.filter(session=session).prefetch_related(
+        for d in deliberations.prefetch_related(
             Prefetch("blocks", queryset=DeliberationBlock.objects.select_related("block").order_by("block__position"))
         )
     }

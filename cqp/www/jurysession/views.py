@@ -39,6 +39,7 @@ from cqp.www.candidacies.views import refusal_text
 from . import forms
 
 STAFF_ROLES = frozenset({selectors.STAFF, selectors.ADMIN})
+AGENDA_PAGE_SIZE = 50
 LEADING_ROLES = STAFF_ROLES | {selectors.PRESIDENT}
 HELD = (BlockStatus.EXEMPTED, BlockStatus.ACQUIRED)
 CANDIDACY_RELATED = (
@@ -123,7 +124,12 @@ def _item_status(session, item) -> tuple[str, str]:
 
 def _session_context(request, session, roles, *, attendance_form=None, reopen_form=None):
     attendance = selectors.session_attendance(session)
-    items = selectors.agenda_rows(session)
+    # One page of the agenda at a time: a national session can hold hundreds of candidacies.
+    page = Paginator(
+        AgendaItem.objects.filter(session=session).order_by("position", "pk").values_list("pk", flat=True),
+        AGENDA_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    items = selectors.agenda_rows(session, item_ids=page.object_list)
     conflicts = selectors.conflicts_for(session, [item.candidacy for item in items])
     minutes = JuryMinutes.objects.filter(session=session).select_related("president__user", "vice_president__user")
     minutes = minutes.first()
@@ -134,15 +140,13 @@ def _session_context(request, session, roles, *, attendance_form=None, reopen_fo
     for college in College:
         rows = [a for a in attendance if a.member.college == college.value]
         by_college.append({"college": college, "rows": rows, "present": sum(1 for a in rows if a.present)})
-    by_opinion = defaultdict(int)
-    for item in items:
-        if item.deliberation is not None:
-            by_opinion[item.deliberation.opinion] += 1
+    counts = selectors.agenda_summary(session)
+    by_opinion = counts["by_opinion"]
     decided = sum(by_opinion.values())
     summary = {
-        "total": len(items),
+        "total": counts["total"],
         "decided": decided,
-        "remaining": len(items) - decided,
+        "remaining": counts["total"] - decided,
         "opinions": [(label, by_opinion.get(value, 0)) for value, label in Opinion.choices],
     }
     state = session.state
@@ -167,6 +171,7 @@ def _session_context(request, session, roles, *, attendance_form=None, reopen_fo
         "problems": problems,
         "parity_words": _parity_in_words(session.jury),
         "items": items,
+        "page": page,
         "summary": summary,
         "minutes": minutes,
         "attendance_form": attendance_form
