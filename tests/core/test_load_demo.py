@@ -6,6 +6,7 @@ import json
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import transaction
 
 from cqp.accounts.enums import Role
 from cqp.accounts.models import User
@@ -26,11 +27,15 @@ def rows():
     return counts, sorted(Certification.objects.values_list("code", "title", "active", "vae_open", "cpf_eligible"))
 
 
-@pytest.fixture
-def loaded():
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """The demo loaded once for the module, inside a transaction rolled back at its end; each test runs in
+    a savepoint of it, so the tests see the demo and leave it as they found it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
 
 def test_load_demo_twice_gives_the_same_catalogue(loaded):

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from cqp.accounts.models import User
 from cqp.assessments.enums import AssessmentState, EligibilityState, PlanStatus, PositioningResult
@@ -27,11 +28,15 @@ IN_TRAINING_AND_BEYOND = [State.IN_TRAINING, State.IN_ASSESSMENT, *AFTER_JURY]
 VAE_ADMISSIBLE_AND_BEYOND = [State.ADMISSIBLE, State.DOSSIER_SUBMITTED, State.IN_ASSESSMENT, *AFTER_JURY]
 
 
-@pytest.fixture
-def output():
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
+@pytest.fixture(scope="module")
+def output(django_db_setup, django_db_blocker):
+    """The demo loaded once for the module, inside a transaction rolled back at its end; each test runs in
+    a savepoint of it, so the tests see the demo and leave it as they found it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
 
 def targeted(candidacy):

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from cqp.accounts.enums import OrganisationKind, Role
 from cqp.accounts.models import Membership, Organisation, User
@@ -15,9 +16,15 @@ from cqp.demo import content
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def loaded():
-    call_command("load_demo", stdout=io.StringIO())
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """The demo loaded once for the module, inside a transaction rolled back at its end; each test runs in
+    a savepoint of it, so the tests see the demo and leave it as they found it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
 
 def counts():

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,11 +29,15 @@ pytestmark = pytest.mark.django_db
 JURY_ACCOUNTS = ["jury@cqp.example", "jury.salaries@cqp.example"]
 
 
-@pytest.fixture
-def output():
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
+@pytest.fixture(scope="module")
+def output(django_db_setup, django_db_blocker):
+    """The demo loaded once for the module, inside a transaction rolled back at its end; each test runs in
+    a savepoint of it, so the tests see the demo and leave it as they found it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
 
 def staff_of(certifier):
