@@ -155,28 +155,31 @@ def _notify_refusal(candidacy, deliberation, by) -> bool:
 
 
 def session_deliver(*, session, by, delivered_on=None) -> list[DeliveryResult]:
-    """Deliver every candidacy decided in a signed session, each in its own transaction: a candidacy that
-    cannot be delivered gets its reason in `error` and the others are delivered; already delivered ones
-    give their award back."""
+    """Deliver every candidacy decided in a signed session: a candidacy that cannot be delivered gets its
+    reason in `error` and the others are delivered; already delivered ones give their award back."""
     session = JurySession.objects.select_related("jury").get(pk=session.pk)
     if not session_roles(by, session) & {"certifier_staff", "platform_admin"}:
         raise PermissionDenied(_("Seul le personnel du certificateur délivre."))
     if session.state != SessionState.SIGNED:
         raise ValidationError(_("La délivrance se fait sur la base du procès-verbal signé."))
     results = []
-    for deliberation in Deliberation.objects.filter(session=session, is_current=True).select_related("candidacy"):
-        try:
-            results.append(candidacy_deliver(candidacy=deliberation.candidacy, by=by, delivered_on=delivered_on))
-        except ValidationError as refused:
-            reason = " ".join(refused.messages)
-            results.append(DeliveryResult(deliberation.candidacy, None, deliberation.opinion, error=reason))
-    AuditEvent.objects.create(
-        actor=by,
-        action="jury_session_deliver",
-        object_type="juries.jurysession",
-        object_id=str(session.pk),
-        after={"awards": sum(1 for r in results if r.award and not r.already)},
-    )
+    # One transaction for the session (one commit, numbers consecutive for the session), a savepoint per
+    # candidacy (candidacy_deliver is atomic): one that is refused rolls back alone.
+    with transaction.atomic():
+        deliberations = Deliberation.objects.filter(session=session, is_current=True).select_related("candidacy")
+        for deliberation in deliberations.order_by("pk"):
+            try:
+                results.append(candidacy_deliver(candidacy=deliberation.candidacy, by=by, delivered_on=delivered_on))
+            except ValidationError as refused:
+                reason = " ".join(refused.messages)
+                results.append(DeliveryResult(deliberation.candidacy, None, deliberation.opinion, error=reason))
+        AuditEvent.objects.create(
+            actor=by,
+            action="jury_session_deliver",
+            object_type="juries.jurysession",
+            object_id=str(session.pk),
+            after={"awards": sum(1 for r in results if r.award and not r.already)},
+        )
     return results
 
 
