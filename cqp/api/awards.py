@@ -7,17 +7,15 @@ certifier's: whoever sees an award without being its certifier gets a 403 with t
 
 import django_filters
 from django.conf import settings
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cqp.accounts.enums import Role
-from cqp.accounts.models import Membership
 from cqp.awards import services
 from cqp.awards.enums import AwardKind
 from cqp.awards.models import Award
+from cqp.awards.selectors import awards_visible_to
 
 from . import schema
 from .candidacies import FORBIDDEN, REFUSED, UNAUTHORISED, CandidacyStepView, not_found
@@ -38,20 +36,6 @@ MESSAGES = {
         "Invalid certification: expected a code (RNCP37674, RS6117, CQP-00001), at most 40 characters."
     ),
 }
-
-
-def awards_visible_to(user):
-    """Certifier staff: their certifier's awards. A candidate: their own. Platform administrators: all."""
-    if not (user and user.is_authenticated and user.is_active):
-        return Award.objects.none()
-    if user.is_superuser:
-        return Award.objects.all()
-    certifier_ids = list(
-        Membership.objects.filter(user=user, role=Role.CERTIFIER_STAFF, certifier__isnull=False).values_list(
-            "certifier_id", flat=True
-        )
-    )
-    return Award.objects.filter(Q(certifier_id__in=certifier_ids) | Q(candidacy__candidate__user=user))
 
 
 def with_representation(queryset):

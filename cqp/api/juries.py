@@ -17,11 +17,11 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cqp.accounts.enums import Role
-from cqp.accounts.models import Membership, User
+from cqp.accounts.models import User
 from cqp.awards import services as awards
 from cqp.awards.models import Award
 from cqp.candidacies.models import Candidacy
+from cqp.candidacies.selectors import staff_certifier_ids
 from cqp.catalogue.models import Certification, Certifier
 from cqp.juries import selectors, services
 from cqp.juries.enums import College, MemberRole, Opinion, ParityRule, SessionState
@@ -454,11 +454,7 @@ class JuryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             if certifier is None:
                 raise exceptions.ValidationError({"certifier": ["Aucun certificateur n'a ce SIRET."]})
             return certifier
-        mine = list(
-            Membership.objects.filter(
-                user=self.request.user, role=Role.CERTIFIER_STAFF, certifier__isnull=False
-            ).values_list("certifier_id", flat=True)
-        )
+        mine = staff_certifier_ids(self.request.user)
         if not mine and not self.request.user.is_superuser:
             raise exceptions.PermissionDenied("Seul le personnel du certificateur organise ses jurys.")
         if len(mine) != 1:

@@ -23,6 +23,13 @@ def _memberships(user):
     return user._cqp_memberships
 
 
+def staff_certifier_ids(user) -> list[int]:
+    """The certifiers whose staff the user is (from the memberships read once per request)."""
+    return sorted(
+        {certifier_id for role, certifier_id, _ in _memberships(user) if role == Role.CERTIFIER_STAFF and certifier_id}
+    )
+
+
 def _candidate_id(user):
     _load_identity(user)
     return user._cqp_candidate_id

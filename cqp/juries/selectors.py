@@ -6,11 +6,11 @@ from collections import defaultdict
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from cqp.accounts.enums import Role
 from cqp.accounts.models import Membership
 from cqp.assessments.enums import AssessmentState
 from cqp.assessments.models import BlockAssessment
 from cqp.candidacies.models import Candidacy
+from cqp.candidacies.selectors import staff_certifier_ids
 
 from .enums import College, MemberRole, ParityRule, SessionState
 from .models import AgendaItem, Deliberation, DeliberationBlock, Jury, JuryMember, JurySession, SessionMember
@@ -20,14 +20,6 @@ MEMBER = "jury_member"
 PRESIDENT = "president"
 VICE_PRESIDENT = "vice_president"
 ADMIN = "platform_admin"
-
-
-def _staff_certifier_ids(user) -> list[int]:
-    return list(
-        Membership.objects.filter(user=user, role=Role.CERTIFIER_STAFF, certifier__isnull=False).values_list(
-            "certifier_id", flat=True
-        )
-    )
 
 
 def _active(user) -> bool:
@@ -40,7 +32,7 @@ def juries_visible_to(user) -> QuerySet[Jury]:
         return Jury.objects.none()
     if user.is_superuser:
         return Jury.objects.all()
-    return Jury.objects.filter(Q(certifier_id__in=_staff_certifier_ids(user)) | Q(members__user=user)).distinct()
+    return Jury.objects.filter(Q(certifier_id__in=staff_certifier_ids(user)) | Q(members__user=user)).distinct()
 
 
 def sessions_visible_to(user) -> QuerySet[JurySession]:
@@ -50,7 +42,7 @@ def sessions_visible_to(user) -> QuerySet[JurySession]:
     if user.is_superuser:
         return JurySession.objects.all()
     convened = SessionMember.objects.filter(member__user=user).values("session_id")
-    return JurySession.objects.filter(Q(jury__certifier_id__in=_staff_certifier_ids(user)) | Q(pk__in=convened))
+    return JurySession.objects.filter(Q(jury__certifier_id__in=staff_certifier_ids(user)) | Q(pk__in=convened))
 
 
 def session_roles(user, session: JurySession) -> set[str]:
@@ -61,7 +53,7 @@ def session_roles(user, session: JurySession) -> set[str]:
     roles = set()
     if user.is_superuser:
         roles.add(ADMIN)
-    if session.jury.certifier_id in _staff_certifier_ids(user):
+    if session.jury.certifier_id in staff_certifier_ids(user):
         roles.add(STAFF)
     for attendance in SessionMember.objects.filter(session=session, member__user=user).select_related("member"):
         roles.add(MEMBER)

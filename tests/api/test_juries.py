@@ -556,10 +556,11 @@ def test_a_signed_deliberation_is_put_back_for_correction(api, setting):
 
 # ATOMIC_REQUESTS inside the test's transaction: a savepoint and its release.
 TRANSACTION = 2
-# The staff's certifiers (scoping), the session; the agenda with its candidacies, candidates and certifications,
+# The session (scoped by the user's memberships, read once per request with the authentication's); the agenda
+# with its candidacies, candidates and certifications,
 # the deliberations and their blocks (agenda_rows); the members convened, their organisations and the assessors
 # among them (conflicts_for). The page is cut from that list: no count query.
-AGENDA_QUERIES = TRANSACTION + 8
+AGENDA_QUERIES = TRANSACTION + 7
 # The staff's certifiers, the count, the page of sessions (jury, certifier, minutes, agenda count joined), the
 # members convened.
 SESSION_LIST_QUERIES = TRANSACTION + 4

@@ -5,9 +5,9 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from cqp.accounts.enums import Role
-from cqp.accounts.models import Membership, Organisation
+from cqp.accounts.models import Organisation
 from cqp.candidacies.enums import State
+from cqp.candidacies.selectors import staff_certifier_ids
 from cqp.catalogue.models import Certification
 from cqp.juries.enums import College, MemberRole, SessionState
 from cqp.juries.models import AgendaItem, Deliberation, Jury, JuryMember, JurySession, SessionMember
@@ -17,14 +17,6 @@ from cqp.juries.selectors import candidacies_ready_for
 ACTIVE_STATES = (SessionState.PLANNED, SessionState.OPEN, SessionState.CLOSED)
 PAST_SHOWN = 5
 ROLE_ORDER = {MemberRole.PRESIDENT: 0, MemberRole.VICE_PRESIDENT: 1, MemberRole.MEMBER: 2}
-
-
-def staff_certifier_ids(user) -> list[int]:
-    return list(
-        Membership.objects.filter(user=user, role=Role.CERTIFIER_STAFF, certifier__isnull=False).values_list(
-            "certifier_id", flat=True
-        )
-    )
 
 
 def is_jury_staff(user) -> bool:

@@ -26,6 +26,7 @@ from cqp.assessments.models import PositioningBlock, TrainingModule
 from cqp.awards import services as awards
 from cqp.awards.enums import AwardKind
 from cqp.awards.models import Award
+from cqp.awards.selectors import awards_delivered_by
 from cqp.candidacies.enums import BlockStatus
 from cqp.candidacies.models import CandidacyEvent, Document
 from cqp.catalogue.models import Certification
@@ -673,19 +674,10 @@ def session_deliver(request, pk):
 # --- The awards register -------------------------------------------------------------------------
 
 
-def _awards_visible_to(user):
-    if not (user.is_authenticated and user.is_active):
-        return Award.objects.none()
-    if user.is_superuser:
-        return Award.objects.all()
-    certifiers = Membership.objects.filter(user=user, role=Role.CERTIFIER_STAFF, certifier__isnull=False)
-    return Award.objects.filter(certifier_id__in=certifiers.values("certifier_id"))
-
-
 @login_required
 @require_GET
 def award_list(request):
-    scope = _awards_visible_to(request.user)
+    scope = awards_delivered_by(request.user)
     if not (
         request.user.is_superuser or Membership.objects.filter(user=request.user, role=Role.CERTIFIER_STAFF).exists()
     ):
@@ -712,7 +704,7 @@ def award_list(request):
 
 def _award_or_404(user, pk):
     award = (
-        _awards_visible_to(user)
+        awards_delivered_by(user)
         .select_related(
             "candidacy__candidate",
             "certification",

@@ -12,7 +12,7 @@ from cqp.accounts.enums import OrganisationKind, Role
 from cqp.accounts.models import Organisation
 from cqp.candidacies.enums import State
 from cqp.candidacies.models import Candidacy
-from cqp.candidacies.selectors import _memberships, candidacies_visible_to
+from cqp.candidacies.selectors import _memberships, candidacies_visible_to, staff_certifier_ids
 from cqp.catalogue.models import Certification, Certifier
 
 PAGE_SIZE = 50
@@ -45,10 +45,6 @@ SORTS = {
 def _roles(user) -> list[tuple[str, int | None, int | None]]:
     # The memberships candidacies_visible_to() reads, cached on the user for the request: one query.
     return _memberships(user)
-
-
-def staff_certifier_ids(user) -> list[int]:
-    return sorted({c for role, c, _ in _roles(user) if role == Role.CERTIFIER_STAFF and c})
 
 
 def assigned_organisation_ids(user) -> dict[str, list[int]]:
