@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cqp.assessments",
     "cqp.juries",
     "cqp.awards",
+    "cqp.credentials",
     "cqp.www",
     "cqp.api",
 ]
@@ -197,3 +198,14 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Candidacies: largest accepted upload, and days without activity before a reminder is sent.
 CQP_UPLOAD_MAX_BYTES = int(os.environ.get("CQP_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 CQP_IDLE_REMINDER_DAYS = int(os.environ.get("CQP_IDLE_REMINDER_DAYS", "30"))
+
+# Credentials: the issuer's private key is read from this file, or from the environment variable named
+# here when it is set (a deployment secret); it is never stored in the database.
+CQP_SIGNING_KEY_FILE = Path(os.environ.get("CQP_SIGNING_KEY_FILE", BASE_DIR / "var" / "keys" / "issuer-key.json"))
+CQP_SIGNING_KEY_ENV = "CQP_SIGNING_KEY"
+# Size of a Bitstring Status List (the standard's minimum, 16 KiB: holders cannot be told apart by list).
+CQP_STATUS_LIST_SIZE = int(os.environ.get("CQP_STATUS_LIST_SIZE", "131072"))
+# Largest credential accepted by the public verification form.
+CQP_VERIFY_UPLOAD_MAX_BYTES = int(os.environ.get("CQP_VERIFY_UPLOAD_MAX_BYTES", str(256 * 1024)))
+# Public verification: requests allowed per client address (django-ratelimit syntax).
+CQP_VERIFY_RATE = os.environ.get("CQP_VERIFY_RATE", "60/m")

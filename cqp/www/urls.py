@@ -12,6 +12,7 @@ from cqp.www.jurysession.urls import urlpatterns as jury_session_urls
 from cqp.www.pipeline.urls import urlpatterns as pipeline_urls
 from cqp.www.training.urls import urlpatterns as training_urls
 from cqp.www.vae.urls import urlpatterns as vae_urls
+from cqp.www.verify.urls import urlpatterns as verify_urls
 
 app_name = "www"
 
@@ -28,4 +29,5 @@ urlpatterns = [
     *pipeline_urls,
     *training_urls,
     *vae_urls,
+    *verify_urls,
 ]

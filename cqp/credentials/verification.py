@@ -1,0 +1,171 @@
+"""Checking a credential as anyone would: its proof against the issuer's published keys, then its entry in
+the status list. Never raises on any input; each problem is named in plain French."""
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from cqp.awards.models import Award
+
+from . import keys, openbadges
+from .models import StatusList
+from .vc import proof, status_list
+
+
+class State:
+    VALID = "valid"
+    REVOKED = "revoked"
+    INVALID = "invalid"
+    MALFORMED = "malformed"
+
+
+def problem_messages() -> dict[str, str]:
+    return {
+        "malformed": _("Ce fichier n'est pas une attestation vérifiable : il manque sa structure (@context, type)."),
+        "no_proof": _("L'attestation ne porte aucune signature (preuve absente)."),
+        "unsupported_proof": _(
+            "La signature n'est pas d'un type accepté : seule la preuve « eddsa-rdfc-2022 » est vérifiée."
+        ),
+        "unknown_key": _(
+            "La signature a été faite avec une clé inconnue : l'attestation ne vient pas de cette plateforme."
+        ),
+        "bad_proof_value": _("La valeur de la signature est illisible (proofValue abîmée)."),
+        "invalid_signature": _(
+            "La signature ne correspond pas au contenu : l'attestation a été modifiée après sa signature, "
+            "ou signée par une autre clé."
+        ),
+        "dropped_terms": _(
+            "L'attestation contient des informations que sa signature ne couvre pas (propriétés non définies)."
+        ),
+        "unknown_context": _(
+            "L'attestation fait appel à un vocabulaire (@context) inconnu de la plateforme : elle ne peut pas "
+            "être vérifiée."
+        ),
+        "proof_purpose": _("La signature n'a pas pour objet d'attester (proofPurpose)."),
+    }
+
+
+@dataclass
+class VerificationReport:
+    state: str
+    problems: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    award: Award | None = None
+    holder: str = ""
+    title: str = ""
+    human_code: str = ""
+    issuer_name: str = ""
+    valid_from: datetime | None = None
+    revoked_at: datetime | None = None
+    status_checked: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return self.state == State.VALID
+
+
+def _parse(raw) -> dict | None:
+    if isinstance(raw, dict):
+        return raw
+    try:
+        if isinstance(raw, bytes):
+            raw = raw.decode("utf-8")
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, TypeError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _text(value) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _describe(report: VerificationReport, document: dict) -> None:
+    subject = document.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    if isinstance(subject, dict):
+        for identity in subject.get("identifier") or []:
+            if isinstance(identity, dict) and identity.get("identityType") == "name" and not identity.get("hashed"):
+                report.holder = _text(identity.get("identityHash"))
+        report.holder = report.holder or _text(subject.get("name"))
+        achievement = subject.get("achievement")
+        if isinstance(achievement, dict):
+            report.title = _text(achievement.get("name"))
+            report.human_code = _text(achievement.get("humanCode"))
+    issuer = document.get("issuer")
+    report.issuer_name = _text(issuer.get("name")) if isinstance(issuer, dict) else ""
+    try:
+        report.valid_from = datetime.fromisoformat(_text(document.get("validFrom")).replace("Z", "+00:00"))
+    except ValueError:
+        report.valid_from = None
+
+
+UUID_ID = re.compile(r"^urn:uuid:([0-9a-f-]{36})$")
+
+
+def _check_status(report: VerificationReport, document: dict) -> None:
+    entries = document.get("credentialStatus")
+    entries = entries if isinstance(entries, list) else [entries] if entries else []
+    for entry in entries:
+        if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
+            continue
+        if entry.get("statusPurpose") != "revocation":
+            continue
+        url = _text(entry.get("statusListCredential"))
+        prefix = openbadges.site_url("/status/")
+        number = url[len(prefix) :].strip("/") if url.startswith(prefix) else ""
+        row = StatusList.objects.filter(pk=int(number)).first() if number.isdigit() else None
+        try:
+            index = int(_text(entry.get("statusListIndex")))
+        except ValueError:
+            index = -1
+        if row is None or not 0 <= index < row.size:
+            report.notes.append(
+                _("Le statut de retrait est publié ailleurs (%(url)s) : la plateforme ne le consulte pas.")
+                % {"url": url or "?"}
+            )
+            continue
+        report.status_checked = True
+        if status_list.Bitstring(size=row.size, data=bytes(row.bits)).get(index):
+            report.state = State.REVOKED
+
+
+def verify_credential(raw) -> VerificationReport:
+    """raw: the bytes or text of an uploaded file, or a parsed document."""
+    document = _parse(raw)
+    messages = problem_messages()
+    if document is None:
+        return VerificationReport(
+            state=State.MALFORMED,
+            problems=[_("Ce fichier n'est pas un document JSON : une attestation vérifiable est un fichier .json.")],
+            codes=["malformed"],
+        )
+    report = VerificationReport(state=State.VALID)
+    try:
+        _describe(report, document)
+    except (AttributeError, TypeError):
+        pass
+    result = proof.verify(document, resolve_key=keys.public_key)
+    if not result.ok:
+        report.state = State.MALFORMED if [c for c, _m in result.errors] == ["malformed"] else State.INVALID
+        for code, _message in result.errors:
+            if code not in report.codes:
+                report.codes.append(code)
+                report.problems.append(messages.get(code, messages["invalid_signature"]))
+        return report
+    _check_status(report, document)
+    match = UUID_ID.match(_text(document.get("id")))
+    if match:
+        report.award = (
+            Award.objects.select_related("certification", "certifier")
+            .filter(uuid=match.group(1), credential__isnull=False)
+            .first()
+        )
+        if report.award and report.award.revoked_at:
+            report.state = State.REVOKED
+            report.revoked_at = report.award.revoked_at
+    return report
