@@ -124,6 +124,8 @@ def candidacy_deliver(*, candidacy, by, delivered_on=None) -> DeliveryResult:
             blocks = list(deliberation.blocks.filter(validated=True).values_list("block_id", flat=True))
         award.blocks.set(blocks)
         candidacy_transition(candidacy=candidacy, name="deliver", by=by, comment=award.number)
+        # The PDF and the signed credential are drawn in the background once the delivery is committed.
+        transaction.on_commit(lambda: _issue_documents(award.pk))
         if kind == AwardKind.BLOCK_ATTESTATION:
             # The candidacy goes on for the missing blocks only; validated blocks stay acquired.
             candidacy_transition(
@@ -133,6 +135,12 @@ def candidacy_deliver(*, candidacy, by, delivered_on=None) -> DeliveryResult:
                 comment=_("La candidature continue pour les blocs qui restent à valider."),
             )
     return DeliveryResult(candidacy, award, deliberation.opinion)
+
+
+def _issue_documents(award_id: int) -> None:
+    from cqp.credentials.tasks import issue_award_documents
+
+    issue_award_documents.enqueue(award_id)
 
 
 def _notify_refusal(candidacy, deliberation, by) -> bool:
@@ -198,6 +206,10 @@ def award_revoke(*, award, by, reason) -> Award:
         award.revoked_by = by
         award.revocation_reason = reason
         award.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+        # The credential's bit in its status list is set and the list published again, in this transaction.
+        from cqp.credentials.services import credential_revoke
+
+        credential_revoke(award=award)
         CandidacyEvent.objects.create(
             candidacy=award.candidacy, by=by, name="award_revoke", comment=reason, data={"award": award.number}
         )

@@ -13,9 +13,16 @@ log = logging.getLogger(__name__)
 
 @task()
 def issue_award_documents(award_id: int) -> str:
+    from django.core.exceptions import ImproperlyConfigured
+
     from .services import award_documents_issue
 
-    document = award_documents_issue(award_id=award_id)
+    try:
+        document = award_documents_issue(award_id=award_id)
+    except ImproperlyConfigured as error:
+        # No signing key yet: the award waits, listed as pending, until the key is created and it is queued again.
+        log.warning("award %s: documents not issued: %s", award_id, error)
+        return ""
     return document.file.name if document else ""
 
 

@@ -856,12 +856,17 @@ def _apply_decisions(session, by):
 def _revoke_for_correction(deliberation, by):
     from cqp.awards.models import Award
 
+    from cqp.credentials.services import credential_revoke
+
     now = timezone.now()
-    Award.objects.filter(deliberation=deliberation.corrects, revoked_at__isnull=True).update(
+    revoked = list(Award.objects.filter(deliberation=deliberation.corrects, revoked_at__isnull=True))
+    Award.objects.filter(pk__in=[award.pk for award in revoked]).update(
         revoked_at=now,
         revoked_by=by,
         revocation_reason=_("Décision corrigée par le jury : %(reason)s") % {"reason": deliberation.correction_reason},
     )
+    for award in revoked:
+        credential_revoke(award=award)
 
 
 def session_day(session) -> date:
