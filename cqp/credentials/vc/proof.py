@@ -70,6 +70,11 @@ def _context_urls(context) -> list[str]:
     return [item for item in items if isinstance(item, str)]
 
 
+def _is_context(context) -> bool:
+    items = context if isinstance(context, list) else [context]
+    return bool(items) and all(isinstance(item, str | dict) for item in items)
+
+
 def _check_contexts(context, loader: OfflineLoader):
     unknown = [url for url in _context_urls(context) if url not in loader.paths]
     if unknown:
@@ -116,7 +121,7 @@ def sign(
     """A copy of `unsigned` with an eddsa-rdfc-2022 `proof`. Refuses documents with undefined terms,
     unpinned contexts or an existing proof."""
     loader = loader or default_loader()
-    if not isinstance(unsigned, dict) or "@context" not in unsigned:
+    if not isinstance(unsigned, dict) or not _is_context(unsigned.get("@context")):
         raise ProofError(MALFORMED, "the document must be a JSON object with an @context")
     if "proof" in unsigned:
         raise ProofError(MALFORMED, "the document already has a proof")
@@ -192,7 +197,7 @@ def verify(
     loader = loader or default_loader()
     result = VerifyResult(ok=False)
     try:
-        if not isinstance(signed, dict) or "@context" not in signed:
+        if not isinstance(signed, dict) or not _is_context(signed.get("@context")):
             raise ProofError(MALFORMED, "the credential must be a JSON object with an @context")
         _check_contexts(signed["@context"], loader)
         proofs = signed.get("proof")
