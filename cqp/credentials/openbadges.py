@@ -95,7 +95,7 @@ def build_unsigned(*, award, issuer_id: str, status_entry: dict, salt: str | Non
             "targetName": block.title[:500],
             "targetCode": block.code,
             "targetUrl": fiche,
-            "targetType": "ceterms:Competency",
+            "targetType": "ceasn:Competency",
             "targetFramework": certification.code,
         }
         for block in blocks

@@ -39,11 +39,10 @@ def _sign(document: dict) -> tuple[dict, object]:
 
 def status_list_publish(*, status_list_row: StatusList) -> StatusList:
     """Sign the list as it stands and keep the signed credential for /status/<n>/."""
-    bits = status_list.Bitstring(size=status_list_row.size, data=bytes(status_list_row.bits))
     document = status_list.status_list_credential(
         url=openbadges.status_list_url(status_list_row),
         issuer=keys.issuer_did(),
-        encoded_list=bits.encode(),
+        bitstring=status_list.Bitstring.from_bytes(bytes(status_list_row.bits)),
         valid_from=timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
     signed, _key = _sign(document)
@@ -102,6 +101,8 @@ def credential_issue(*, award: Award) -> Credential:
         entry = status_list.status_entry(list_url=list_url, index=index)
         document = openbadges.build_unsigned(award=award, issuer_id=keys.issuer_did(), status_entry=entry)
         signed, key = _sign(document)
+        # Open Badges 3.0 (its JSON schema, 1EdTech's validator) wants the proofs as a list.
+        signed["proof"] = [signed["proof"]]
         key_row = keys.IssuerKey.objects.get(key_id=key.key_id)
         return Credential.objects.create(
             award=award, signed_json=_dumps(signed), key=key_row, status_list=row, status_index=index
@@ -196,7 +197,7 @@ def credential_revoke(*, award: Award) -> None:
     if credential is None:
         return
     row = StatusList.objects.select_for_update().get(pk=credential.status_list_id)
-    bits = status_list.Bitstring(size=row.size, data=bytes(row.bits))
+    bits = status_list.Bitstring.from_bytes(bytes(row.bits))
     if bits.get(credential.status_index):
         return
     bits.set(credential.status_index, True)

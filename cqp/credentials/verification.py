@@ -1,6 +1,7 @@
 """Checking a credential as anyone would: its proof against the issuer's published keys, then its entry in
 the status list. Never raises on any input; each problem is named in plain French."""
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -130,7 +131,7 @@ def _check_status(report: VerificationReport, document: dict) -> None:
             )
             continue
         report.status_checked = True
-        if status_list.Bitstring(size=row.size, data=bytes(row.bits)).get(index):
+        if status_list.Bitstring.from_bytes(bytes(row.bits)).get(index):
             report.state = State.REVOKED
 
 
@@ -145,10 +146,8 @@ def verify_credential(raw) -> VerificationReport:
             codes=["malformed"],
         )
     report = VerificationReport(state=State.VALID)
-    try:
+    with contextlib.suppress(AttributeError, TypeError):
         _describe(report, document)
-    except (AttributeError, TypeError):
-        pass
     result = proof.verify(document, resolve_key=keys.public_key)
     if not result.ok:
         report.state = State.MALFORMED if [c for c, _m in result.errors] == ["malformed"] else State.INVALID

@@ -26,7 +26,7 @@ from cqp.catalogue.models import (
     Nsf,
 )
 
-from . import candidacies, content, juries
+from . import candidacies, content, credentials, juries
 
 SAMPLES = Path(__file__).resolve().parent.parent / "catalogue" / "registry" / "samples"
 PLATFORM_ADMIN = "platform_admin"
@@ -213,9 +213,11 @@ def load_demo(stdout=None) -> dict:
     certifications = load_certifications(by=admin, certifiers=certifiers)
     ensure_criteria(by=admin, certifications=certifications)
     platform = candidacies.load_candidacies(certifications=certifications, certifiers=certifiers, admin=admin)
+    credentials.load_credentials()
     if stdout is not None:
         stdout.write(assessments_summary())
         stdout.write(juries.summary())
+        stdout.write(credentials.summary())
     sitting = juries.jury_names_of([a["email"] for a in accounts if a["role"] == Role.JURY_MEMBER])
     for account in accounts:
         account["organisation"] = platform["organisations"].get(account["email"])

@@ -63,6 +63,13 @@ class Bitstring:
             raise StatusListError("encodedList is larger than allowed")
         return cls(len(data) * 8, _data=data)
 
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "Bitstring":
+        return cls(len(data) * 8, _data=data)
+
+    def to_bytes(self) -> bytes:
+        return bytes(self._bits)
+
     def __eq__(self, other):
         return isinstance(other, Bitstring) and self.size == other.size and self._bits == other._bits
 
