@@ -16,11 +16,15 @@ $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	$(VENV)/bin/pip install --quiet -r requirements/dev.txt
 	touch $@
 
+# The site's address is the issuer's did:web: the demo signs and verifies under the address it serves.
+demo: export SITE_URL := $(or $(SITE_URL),http://127.0.0.1:$(PORT))
 demo: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo "Plateforme CQP sur http://127.0.0.1:$(PORT)/"
+	@# A background worker beside the server: documents, e-mails and other tasks queued by the pages.
+	$(PY) manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 serve: install
