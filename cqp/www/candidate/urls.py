@@ -5,4 +5,6 @@ from . import views
 urlpatterns = [
     path("espace/candidat/", views.candidate_home, name="candidate_home"),
     path("espace/candidat/candidater/", views.candidacy_apply, name="candidacy_apply"),
+    path("espace/candidat/documents/<uuid:uuid>.pdf", views.award_document_pdf, name="candidate_award_pdf"),
+    path("espace/candidat/documents/<uuid:uuid>.json", views.award_credential_json, name="candidate_award_credential"),
 ]

@@ -1,17 +1,22 @@
-"""The candidate's space: their candidacies, and applying for a certification."""
+"""The candidate's space: their candidacies, their certificates and attestations, and applying for a
+certification."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
+from cqp.awards.models import Award
 from cqp.candidacies import enrolment
 from cqp.candidacies.selectors import candidacies_visible_to, exempted_block_codes
+from cqp.credentials import openbadges
 from cqp.www.candidacies import forms as candidacy_forms
 from cqp.www.candidacies import timeline
+from cqp.www.jurysession import award_documents
 
 from . import forms
 
@@ -25,7 +30,40 @@ def candidate_home(request):
     )
     for candidacy in candidacies:
         candidacy.next_step = timeline.NEXT_FOR_CANDIDATE.get(candidacy.state, "")
-    return render(request, "www/candidate/home.html", {"candidacies": candidacies})
+    awards = list(
+        _own_awards(request.user)
+        .select_related("certification", "document")
+        .prefetch_related("blocks")
+        .order_by("-delivered_on", "-pk")
+    )
+    for award in awards:
+        award.document_state = award_documents.document_state(award)
+        award.verification_url = openbadges.verification_url(award)
+    return render(request, "www/candidate/home.html", {"candidacies": candidacies, "awards": awards})
+
+
+def _own_awards(user):
+    """The awards whose holder is the person signed in, and no one else's."""
+    return Award.objects.filter(candidacy__candidate__user=user)
+
+
+def _own_award_in_force_or_404(user, uuid):
+    award = _own_awards(user).filter(uuid=uuid, revoked_at=None).select_related("document").first()
+    if award is None:
+        raise Http404(_("Aucun certificat ni attestation de ce numéro parmi les vôtres."))
+    return award
+
+
+@login_required
+@require_GET
+def award_document_pdf(request, uuid):
+    return award_documents.pdf_response(_own_award_in_force_or_404(request.user, uuid))
+
+
+@login_required
+@require_GET
+def award_credential_json(request, uuid):
+    return award_documents.credential_response(_own_award_in_force_or_404(request.user, uuid))
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cqp.accounts.enums import Role
@@ -30,6 +31,7 @@ from cqp.awards.selectors import awards_delivered_by
 from cqp.candidacies.enums import BlockStatus
 from cqp.candidacies.models import CandidacyEvent, Document
 from cqp.catalogue.models import Certification
+from cqp.credentials import services as credentials
 from cqp.juries import selectors, services
 from cqp.juries.enums import College, Opinion, ParityRule, SessionState
 from cqp.juries.models import AgendaItem, Deliberation, DeliberationBlock, JuryMinutes
@@ -37,7 +39,7 @@ from cqp.www.candidacies.forms import add_service_errors
 from cqp.www.candidacies.timeline import event_label
 from cqp.www.candidacies.views import refusal_text
 
-from . import forms
+from . import award_documents, forms
 
 STAFF_ROLES = frozenset({selectors.STAFF, selectors.ADMIN})
 AGENDA_PAGE_SIZE = 50
@@ -665,10 +667,59 @@ def session_deliver(request, pk):
                 else _("Cette candidature était déjà délivrée ou notifiée."),
             )
             return redirect(_dossier_url(session, one, "delivrance"))
-        return render(request, "www/jurysession/delivered.html", {"session": session, "result": result})
+        context = {"session": session, "result": result, **_documents_context(session)}
+        return render(request, "www/jurysession/delivered.html", context)
     rows = _delivery_rows(session)
-    context = {"session": session, "rows": rows, "counts": _delivery_counts(rows)}
+    context = {"session": session, "rows": rows, "counts": _delivery_counts(rows), **_documents_context(session)}
     return render(request, "www/jurysession/deliver.html", context)
+
+
+def _documents_context(session):
+    progress = award_documents.session_progress(session)
+    return {
+        "documents": progress,
+        # Shown before and during issuance: without a key, nothing leaves the queue.
+        "signing_problem": award_documents.signing_problem(),
+    }
+
+
+def _staff_session_or_404(user, pk):
+    session, roles = _session_or_404(user, pk)
+    if not roles & STAFF_ROLES:
+        raise PermissionDenied(_("Seul le personnel du certificateur suit l'émission des documents."))
+    return session
+
+
+@login_required
+@require_GET
+def session_documents(request, pk):
+    """The issuance progress alone, polled by the delivery pages until every document is issued."""
+    session = _staff_session_or_404(request.user, pk)
+    context = {"session": session, **_documents_context(session)}
+    return render(request, "www/jurysession/_documents_progress.html", context)
+
+
+@login_required
+@require_POST
+def session_documents_relaunch(request, pk):
+    session = _staff_session_or_404(request.user, pk)
+    pending = [award.pk for award in award_documents.session_progress(session)["pending"]]
+    queued = credentials.session_documents_enqueue(award_ids=pending)
+    if queued:
+        messages.success(
+            request,
+            ngettext(
+                "L'émission de %(n)s document en attente est relancée.",
+                "L'émission de %(n)s documents en attente est relancée.",
+                queued,
+            )
+            % {"n": queued},
+        )
+    else:
+        messages.info(request, _("Aucun document en attente : rien n'a été relancé."))
+    if problem := award_documents.signing_problem():
+        messages.error(request, problem)
+    return redirect(f"{reverse('www:jury_session_deliver', args=[session.pk])}#documents")
 
 
 # --- The awards register -------------------------------------------------------------------------
@@ -685,7 +736,8 @@ def award_list(request):
     years = sorted(set(scope.values_list("year", flat=True)), reverse=True)
     certifications = Certification.objects.filter(pk__in=scope.values("certification_id")).order_by("code")
     form = forms.AwardFilterForm(request.GET or None, years=years, certifications=certifications)
-    awards_qs = scope.select_related("candidacy__candidate", "certification", "certifier").prefetch_related("blocks")
+    awards_qs = scope.select_related("candidacy__candidate", "certification", "certifier", "document")
+    awards_qs = awards_qs.prefetch_related("blocks")
     if form.is_bound:
         form.is_valid()  # a filter that does not clean is left out; the others apply
         data = {"year": None, "kind": "", "certification": None, **form.cleaned_data}
@@ -712,6 +764,7 @@ def _award_or_404(user, pk):
             "deliberation__session__jury",
             "delivered_by",
             "revoked_by",
+            "document",
         )
         .prefetch_related("blocks")
         .filter(pk=pk)
@@ -725,7 +778,14 @@ def _award_or_404(user, pk):
 def _render_award(request, award, *, form=None, status=200):
     if form is None and not award.revoked:
         form = forms.ReasonForm(label=_("Motif du retrait"))
-    return render(request, "www/jurysession/award_detail.html", {"award": award, "form": form}, status=status)
+    document = award_documents.document_of(award)
+    context = {
+        "award": award,
+        "form": form,
+        "document": document,
+        "signing_problem": award_documents.signing_problem() if document is None and not award.revoked else "",
+    }
+    return render(request, "www/jurysession/award_detail.html", context, status=status)
 
 
 @login_required
@@ -751,3 +811,50 @@ def award_revoke(request, pk):
             messages.success(request, _("La délivrance %(number)s est retirée.") % {"number": award.number})
             return redirect("www:award_detail", pk=award.pk)
     return _render_award(request, award, form=form, status=400)
+
+
+# --- The award's documents -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def award_document_pdf(request, pk):
+    return award_documents.pdf_response(_award_or_404(request.user, pk))
+
+
+@login_required
+@require_GET
+def award_credential_json(request, pk):
+    return award_documents.credential_response(_award_or_404(request.user, pk))
+
+
+@login_required
+@require_POST
+def award_document_reissue(request, pk):
+    award = _award_or_404(request.user, pk)
+    try:
+        document = credentials.document_reissue(award=award, by=request.user)
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, _("Rien n'a été réédité : %(reason)s") % {"reason": refusal_text(error)})
+    else:
+        messages.success(
+            request,
+            _("Duplicata édité : même numéro %(number)s, même attestation numérique (réédition n° %(n)s).")
+            % {"number": award.number, "n": document.reissue_count},
+        )
+    return redirect(f"{reverse('www:award_detail', args=[award.pk])}#document")
+
+
+@login_required
+@require_POST
+def award_documents_issue(request, pk):
+    award = _award_or_404(request.user, pk)
+    if award.revoked:
+        messages.error(request, _("Cette délivrance est retirée : aucun document n'est émis."))
+    elif credentials.session_documents_enqueue(award_ids=[award.pk]):
+        messages.success(request, _("L'émission du document est lancée."))
+    else:
+        messages.info(request, _("Le document est déjà émis."))
+    if problem := award_documents.signing_problem():
+        messages.error(request, problem)
+    return redirect(f"{reverse('www:award_detail', args=[award.pk])}#document")
