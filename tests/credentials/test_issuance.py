@@ -188,3 +188,26 @@ def test_award_in_force_factory_still_works(issuer_key):
     candidacy, session, staff = decided_candidacy(opinion="AWARD")
     award = award_in_force(candidacy)
     assert services.credential_issue(award=award).award == award
+
+
+def test_delivery_issues_the_documents_and_mails_the_holder_once(
+    issuer_key, django_capture_on_commit_callbacks, mailoutbox
+):
+    from cqp.credentials.models import AwardDocument
+
+    candidacy, session, staff = decided_candidacy(opinion="AWARD")
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        award = awards.candidacy_deliver(candidacy=candidacy, by=staff).award
+    document = AwardDocument.objects.get(award=award)
+    assert document.file.read(4) == b"%PDF"
+    assert document.notified_at is not None
+    sent = [message for message in mailoutbox if message.attachments]
+    assert len(sent) == 1
+    name, content, mimetype = sent[0].attachments[0]
+    assert name == f"{award.number}.pdf" and mimetype == "application/pdf" and content[:4] == b"%PDF"
+    assert f"/verify/{award.uuid}/" in sent[0].body
+    assert sent[0].to == [candidacy.candidate.email]
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.award_documents_issue(award_id=award.pk)
+    assert again.pk == document.pk and len([m for m in mailoutbox if m.attachments]) == 1
