@@ -1,13 +1,17 @@
-"""The awards register through the API: certificates and block attestations delivered, and their revocation.
+"""The awards register through the API: certificates and block attestations delivered, their documents,
+their revocation and the reissue of a lost document.
 
 Scoped: certifier staff see the awards of their certifier, a candidate their own, a platform
 administrator all; anyone else gets an empty list and a 404 on each award. Revoking is the
-certifier's: whoever sees an award without being its certifier gets a 403 with the reason.
+certifier's: whoever sees an award without being its certifier gets a 403 with the reason. Reissuing
+is the certifier's staff's alone: anyone else gets a 404.
 """
 
 import django_filters
 from django.conf import settings
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.core.exceptions import ObjectDoesNotExist
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -15,7 +19,9 @@ from rest_framework.response import Response
 from cqp.awards import services
 from cqp.awards.enums import AwardKind
 from cqp.awards.models import Award
-from cqp.awards.selectors import awards_visible_to
+from cqp.awards.selectors import awards_delivered_by, awards_visible_to
+from cqp.candidacies.selectors import staff_certifier_ids
+from cqp.credentials import services as credentials
 
 from . import schema
 from .candidacies import FORBIDDEN, REFUSED, UNAUTHORISED, CandidacyStepView, not_found
@@ -39,12 +45,26 @@ MESSAGES = {
 
 
 def with_representation(queryset):
-    """Everything a row shows, in two queries for a page: the award with its joins, then its blocks."""
-    return queryset.select_related("certification", "certifier", "candidacy__candidate").prefetch_related("blocks")
+    """Everything a row shows, in two queries for a page: the award with its joins (its document too),
+    then its blocks."""
+    return queryset.select_related("certification", "certifier", "candidacy__candidate", "document").prefetch_related(
+        "blocks"
+    )
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 def verification_url(award) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}/verify/{award.uuid}/"
+    return absolute(f"/verify/{award.uuid}/")
+
+
+def _document(award):
+    try:
+        return award.document
+    except ObjectDoesNotExist:
+        return None
 
 
 class AwardSerializer(serializers.Serializer):
@@ -65,12 +85,57 @@ class AwardSerializer(serializers.Serializer):
     revoked = serializers.BooleanField()
     revoked_at = serializers.DateTimeField(allow_null=True)
     revocation_reason = serializers.CharField()
+    document_url = serializers.SerializerMethodField(
+        help_text=(
+            "Le PDF (absolu) : l'adresse du registre pour le personnel du certificateur, celle de l'espace "
+            "candidat pour le titulaire ; null tant qu'il n'est pas émis, et pour le titulaire d'une délivrance "
+            "retirée. / The PDF: the register's URL for staff, the candidate space's for the holder; null while "
+            "pending."
+        )
+    )
+    credential_url = serializers.SerializerMethodField(
+        help_text=(
+            "L'attestation numérique signée (Open Badges 3.0), publique ; null tant qu'elle n'est pas émise. / "
+            "The signed credential, public; null while pending."
+        )
+    )
+    document_issued_at = serializers.SerializerMethodField(
+        help_text="Émission du document ; null tant qu'il n'est pas émis. / When the document was issued."
+    )
 
     def get_blocks(self, award) -> list[str]:
         return sorted(block.code for block in award.blocks.all())
 
     def get_verification_url(self, award) -> str:
         return verification_url(award)
+
+    def _staff_of(self, award) -> bool:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        return user.is_superuser or award.certifier_id in staff_certifier_ids(user)
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_document_url(self, award):
+        if _document(award) is None:
+            return None
+        if self._staff_of(award):
+            return absolute(reverse("www:award_document_pdf", kwargs={"pk": award.pk}))
+        if award.revoked_at:
+            return None
+        return absolute(reverse("www:candidate_award_pdf", kwargs={"uuid": award.uuid}))
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_credential_url(self, award):
+        if _document(award) is None:
+            return None
+        return absolute(reverse("www:verify_credential_json", kwargs={"uuid": award.uuid}))
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_document_issued_at(self, award):
+        document = _document(award)
+        return serializers.DateTimeField().to_representation(document.rendered_at) if document else None
 
 
 class RevokeSerializer(serializers.Serializer):
@@ -177,7 +242,33 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         body = RevokeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         self.run(lambda: services.award_revoke(award=award, by=request.user, reason=body.validated_data["reason"]))
-        return Response(AwardSerializer(self.get_object()).data)
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Rééditer le document d'une délivrance",
+        description=(
+            "Un duplicata du PDF, par le personnel du certificateur qui l'a délivrée : même numéro, même "
+            "attestation numérique signée, avec la mention de sa réédition. 404 pour tout autre appelant ; 400 "
+            "tant que le document n'est pas émis ou si la délivrance est retirée. / A duplicate of the PDF, by "
+            "the staff of the certifier that delivered it: same number, same signed credential."
+        ),
+        request=None,
+        responses={
+            200: AwardSerializer,
+            400: REFUSED,
+            401: UNAUTHORISED,
+            403: FORBIDDEN,
+            404: not_found(AWARD_NOT_FOUND),
+        },
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def reissue(self, request, pk=None):
+        award = awards_delivered_by(request.user).filter(pk=self.kwargs["pk"]).first()
+        if award is None:
+            raise exceptions.NotFound(AWARD_NOT_FOUND)
+        self.run(lambda: credentials.document_reissue(award=award, by=request.user))
+        return Response(self.get_serializer(self.get_object()).data)
 
 
 def register(router):
