@@ -4,6 +4,7 @@ the status list. Never raises on any input; each problem is named in plain Frenc
 import contextlib
 import json
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -69,16 +70,49 @@ class VerificationReport:
         return self.state == State.VALID
 
 
-def _parse(raw) -> dict | None:
+class Unreadable(Exception):
+    """The input is not a JSON object; `code` says why, for a message the holder understands."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def _parse(raw) -> dict:
     if isinstance(raw, dict):
         return raw
+    if isinstance(raw, bytes | bytearray):
+        try:
+            raw = bytes(raw).decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise Unreadable("not_text") from error
+    if not isinstance(raw, str) or not raw.strip():
+        raise Unreadable("empty" if isinstance(raw, str) else "not_json")
     try:
-        if isinstance(raw, bytes):
-            raw = raw.decode("utf-8")
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError, TypeError, RecursionError):
-        return None
-    return data if isinstance(data, dict) else None
+    except RecursionError as error:
+        raise Unreadable("too_deep") from error
+    except (ValueError, TypeError) as error:
+        raise Unreadable("not_json") from error
+    if not isinstance(data, dict):
+        raise Unreadable("not_object")
+    return data
+
+
+def unreadable_messages() -> dict[str, str]:
+    return {
+        "empty": _("Le document est vide."),
+        "not_text": _(
+            "Ce fichier n'est pas un texte (UTF-8) : une attestation vérifiable est un fichier .json, "
+            "pas un PDF ni une image."
+        ),
+        "not_json": _("Ce fichier n'est pas un document JSON : une attestation vérifiable est un fichier .json."),
+        "not_object": _(
+            "Ce document JSON n'est pas une attestation : il devrait être un objet { … }, "
+            "pas une liste ni une valeur seule."
+        ),
+        "too_deep": _("Ce document JSON est imbriqué trop profondément pour être lu."),
+    }
 
 
 def _text(value) -> str:
@@ -135,15 +169,38 @@ def _check_status(report: VerificationReport, document: dict) -> None:
             report.state = State.REVOKED
 
 
+def _signed_by_us(method: str) -> bool:
+    return method.partition("#")[0] == keys.issuer_did()
+
+
+def _issuer_id(document: dict) -> str:
+    issuer = document.get("issuer")
+    return _text(issuer.get("id") if isinstance(issuer, dict) else issuer)
+
+
+def _award_of(document: dict) -> Award | None:
+    match = UUID_ID.match(_text(document.get("id")))
+    if not match:
+        return None
+    try:
+        award_uuid = uuid.UUID(match.group(1))
+    except ValueError:
+        return None
+    return (
+        Award.objects.select_related("certification", "certifier")
+        .filter(uuid=award_uuid, credential__isnull=False)
+        .first()
+    )
+
+
 def verify_credential(raw) -> VerificationReport:
     """raw: the bytes or text of an uploaded file, or a parsed document."""
-    document = _parse(raw)
     messages = problem_messages()
-    if document is None:
+    try:
+        document = _parse(raw)
+    except Unreadable as error:
         return VerificationReport(
-            state=State.MALFORMED,
-            problems=[_("Ce fichier n'est pas un document JSON : une attestation vérifiable est un fichier .json.")],
-            codes=["malformed"],
+            state=State.MALFORMED, problems=[unreadable_messages()[error.code]], codes=["malformed", error.code]
         )
     report = VerificationReport(state=State.VALID)
     with contextlib.suppress(AttributeError, TypeError):
@@ -156,15 +213,27 @@ def verify_credential(raw) -> VerificationReport:
                 report.codes.append(code)
                 report.problems.append(messages.get(code, messages["invalid_signature"]))
         return report
-    _check_status(report, document)
-    match = UUID_ID.match(_text(document.get("id")))
-    if match:
-        report.award = (
-            Award.objects.select_related("certification", "certifier")
-            .filter(uuid=match.group(1), credential__isnull=False)
-            .first()
+    ours = bool(result.verification_methods) and all(_signed_by_us(m) for m in result.verification_methods)
+    if not ours and _issuer_id(document) == keys.issuer_did():
+        # A self-describing key (did:key) proves only that its holder signed: a document naming the platform as
+        # issuer must carry the platform's signature, or anyone could re-sign an altered copy of ours.
+        report.state = State.INVALID
+        report.codes.append("issuer_key_mismatch")
+        report.problems.append(
+            _("L'attestation se présente comme émise par cette plateforme, mais elle n'est pas signée par ses clés.")
         )
-        if report.award and report.award.revoked_at:
-            report.state = State.REVOKED
-            report.revoked_at = report.award.revoked_at
+        return report
+    if not ours:
+        report.notes.append(
+            _(
+                "La signature est valide, mais elle a été faite avec une clé extérieure à la plateforme "
+                "(%(method)s) : la plateforme ne garantit pas qui est l'émetteur."
+            )
+            % {"method": ", ".join(result.verification_methods)}
+        )
+    _check_status(report, document)
+    report.award = _award_of(document) if ours else None
+    if report.award and report.award.revoked_at:
+        report.state = State.REVOKED
+        report.revoked_at = report.award.revoked_at
     return report
