@@ -366,3 +366,17 @@ def test_without_a_signing_key_the_delivery_page_says_so(client):
     for page in before, after:
         assert "pas de clé de signature" in page and "credentials_key create" in page
     assert "Documents émis : 0 / 1" in after
+
+
+def test_with_the_real_renderer_the_holder_and_staff_download_the_same_pdf(client, issuer_key):  # noqa: F811
+    award, staff = delivered()
+    sign_in(client, holder(award))
+    pdf = body(client.get(urls(award)["holder_pdf"]))
+
+    assert pdf.startswith(b"%PDF") and pdf == stored(award)
+    sign_in(client, staff)
+    assert body(client.get(urls(award)["staff_pdf"])) == pdf
+    signed = Credential.objects.get(award=award).signed_json
+    client.post(reverse("www:award_document_reissue", args=[award.pk]))
+    assert stored(award).startswith(b"%PDF") and stored(award) != pdf
+    assert Credential.objects.get(award=award).signed_json == signed
