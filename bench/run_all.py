@@ -1,6 +1,6 @@
 """Run every benchmark with its defaults; each prints its figures and writes bench/results/.
 
-    .venv/bin/python bench/run_all.py            # full size (about 30 minutes on 2 cores)
+    .venv/bin/python bench/run_all.py            # full size (about 40 minutes on 2 cores)
     .venv/bin/python bench/run_all.py --quick    # a tenth of the size, to check the scripts run
 
 Exits non-zero when any benchmark misses its target.
@@ -50,6 +50,9 @@ def main():
     jury = ["--quick"] if options.quick else []
     failures += run("bench/jury_session.py", *jury) != 0
     failures += run("bench/jury_session.py", "--postgres", *jury) != 0
+    credentials = ["--quick"] if options.quick else []
+    failures += run("bench/credentials_issue.py", *credentials) != 0
+    failures += run("bench/credentials_issue.py", "--postgres", *credentials) != 0
     print("\nAll targets met." if not failures else f"\n{failures} benchmark run(s) missed a target or failed.")
     return 1 if failures else 0
 
