@@ -23,11 +23,16 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from cqp.awards.enums import AwardKind
+from cqp.candidacies.selectors import staff_certifier_ids
+from cqp.core.models import AuditEvent
 
 from . import openbadges
 from .models import COLOUR, DocumentStyle
@@ -287,3 +292,62 @@ def render_preview_pdf(*, style, certifier, kind: str) -> bytes:
     context = document_context(data=data, style=style, certifier=certifier)
     context["preview"] = True
     return _pdf(_html(context, data.kind))
+
+
+# --- Saving the style -----------------------------------------------------------------------------------
+
+STYLE_FIELDS = (
+    "logo",
+    "primary_colour",
+    "accent_colour",
+    "certificate_heading",
+    "certificate_wording",
+    "attestation_heading",
+    "attestation_wording",
+    "footer",
+    "delivery_place",
+    "president_name",
+    "president_signature",
+    "vice_president_name",
+    "vice_president_signature",
+    "extra_css",
+)
+IMAGE_STYLE_FIELDS = ("logo", "president_signature", "vice_president_signature")
+
+
+def document_style_for(certifier) -> DocumentStyle:
+    """The certifier's saved style, or an unsaved one with the default wording."""
+    return _style_of(certifier)
+
+
+def _snapshot(style: DocumentStyle) -> dict:
+    return {name: str(getattr(style, name) or "") for name in STYLE_FIELDS}
+
+
+def document_style_save(*, certifier, by, changes: dict) -> DocumentStyle:
+    """Apply a form's cleaned data (uploads, cleared images included) to the certifier's style, for its staff
+    only; documents issued later use it. Writes an AuditEvent with the fields that changed."""
+    if certifier.pk not in staff_certifier_ids(by):
+        raise PermissionDenied(_("Seul le personnel du certificateur modifie la présentation de ses documents."))
+    with transaction.atomic():
+        style = DocumentStyle.objects.select_for_update().filter(certifier=certifier).first()
+        created = style is None
+        style = style or DocumentStyle(certifier=certifier)
+        before = _snapshot(style)
+        for name, value in changes.items():
+            if name in STYLE_FIELDS:
+                DocumentStyle._meta.get_field(name).save_form_data(style, value)
+        style.full_clean(exclude=["certifier", *IMAGE_STYLE_FIELDS])
+        style.updated_by = by
+        style.save()
+        after = _snapshot(style)
+        changed = [name for name in STYLE_FIELDS if before[name] != after[name]]
+        AuditEvent.objects.create(
+            actor=by,
+            action="document_style_create" if created else "document_style_update",
+            object_type="credentials.documentstyle",
+            object_id=str(style.pk),
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+        )
+    return style

@@ -6,6 +6,7 @@ from cqp.www.candidate.urls import urlpatterns as candidate_urls
 from cqp.www.catalogue.urls import urlpatterns as catalogue_urls
 from cqp.www.certifier.urls import urlpatterns as certifier_urls
 from cqp.www.dashboard import urlpatterns as dashboard_urls
+from cqp.www.documentstyle.urls import urlpatterns as document_style_urls
 from cqp.www.employer.urls import urlpatterns as employer_urls
 from cqp.www.juries.urls import urlpatterns as jury_urls
 from cqp.www.jurysession.urls import urlpatterns as jury_session_urls
@@ -30,4 +31,5 @@ urlpatterns = [
     *training_urls,
     *vae_urls,
     *verify_urls,
+    *document_style_urls,
 ]
