@@ -186,7 +186,9 @@ def personal_data_export(*, user: User) -> dict:
     candidacies = (
         Candidacy.objects.filter(candidate=candidate)
         .select_related("certification", "certifier", "employer", "tutor", "training_org", "assessment_centre")
-        .prefetch_related("blocks__block", "events", "experience_periods", "documents")
+        .prefetch_related(
+            "blocks__block", "events", "experience_periods", "documents", "awards__blocks", "awards__credential"
+        )
         .order_by("created_at", "pk")
     )
     for candidacy in candidacies:
@@ -243,6 +245,25 @@ def personal_data_export(*, user: User) -> dict:
                     }
                     for d in candidacy.documents.all()
                 ],
+                "awards": [_award(a) for a in candidacy.awards.all()],
             }
         )
     return data
+
+
+def _award(award) -> dict:
+    """A certificate or attestation as its holder exports it, with the signed credential as issued."""
+    import json
+
+    from cqp.credentials.openbadges import verification_url
+
+    credential = getattr(award, "credential", None)
+    return {
+        "number": award.number,
+        "kind": award.kind,
+        "delivered_on": _date(award.delivered_on),
+        "blocks": [block.code for block in award.blocks.all()],
+        "revoked_at": _date(award.revoked_at),
+        "verification_url": verification_url(award),
+        "credential": json.loads(credential.signed_json) if credential else None,
+    }

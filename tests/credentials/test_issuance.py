@@ -211,3 +211,20 @@ def test_delivery_issues_the_documents_and_mails_the_holder_once(
     with django_capture_on_commit_callbacks(execute=True):
         again = services.award_documents_issue(award_id=award.pk)
     assert again.pk == document.pk and len([m for m in mailoutbox if m.attachments]) == 1
+
+
+def test_the_holder_exports_their_awards_with_the_signed_credential(award, django_assert_max_num_queries):
+    from cqp.accounts.models import User
+    from cqp.accounts.services import personal_data_export
+
+    credential = services.credential_issue(award=award)
+    candidate = award.candidacy.candidate
+    if candidate.user is None:
+        candidate.user = User.objects.create_user(email="titulaire@example.org", password="x" * 12)
+        candidate.save(update_fields=["user"])
+    data = personal_data_export(user=candidate.user)
+    exported = [a for c in data["candidacies"] for a in c["awards"]]
+    assert len(exported) == 1
+    assert exported[0]["number"] == award.number
+    assert exported[0]["credential"] == json.loads(credential.signed_json)
+    assert exported[0]["verification_url"].endswith(f"/verify/{award.uuid}/")
