@@ -193,3 +193,33 @@ def test_a_certificate_renders_quickly():
     elapsed = time.perf_counter() - start
     print(f"certificate rendered in {elapsed * 1000:.0f} ms")
     assert elapsed < 1.5  # the target is 150 ms; generous for a loaded test machine
+
+
+def test_issuing_the_documents_attaches_the_stored_credential(issuer_key):
+    from cqp.credentials.services import award_documents_issue
+
+    award = _award()
+    document = award_documents_issue(award_id=award.pk)
+    pdf = document.file.read()
+    assert award.credential.signed_json.encode() in _streams(pdf)
+
+
+def test_a_style_with_images_renders_them_as_data(settings):
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    award = _award()
+    buffer = io.BytesIO()
+    Image.new("RGBA", (300, 100), (10, 20, 30, 255)).save(buffer, "PNG")
+    style = DocumentStyle(certifier=award.certifier, president_name="Jeanne Martin")
+    for name in ("logo", "president_signature", "vice_president_signature"):
+        getattr(style, name).save(f"{name}.png", ContentFile(buffer.getvalue()), save=False)
+    style.save()
+    html = documents.award_html(award=award)
+    assert html.count("data:image/png;base64,") == 3
+    documents.render_award_pdf(award=award, credential_json=CREDENTIAL)
+    start = time.perf_counter()
+    assert documents.render_award_pdf(award=award, credential_json=CREDENTIAL).startswith(b"%PDF")
+    print(f"certificate with logo and signatures rendered in {(time.perf_counter() - start) * 1000:.0f} ms")
