@@ -18,6 +18,8 @@ $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 
 # The site's address is the issuer's did:web: the demo signs and verifies under the address it serves.
 demo: export SITE_URL := $(or $(SITE_URL),http://127.0.0.1:$(PORT))
+# Pages queue their tasks in the database; the worker started beside the server runs them.
+demo: export TASKS_BACKEND := $(or $(TASKS_BACKEND),django_tasks_db.DatabaseBackend)
 demo: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.db.models import Count
+from django.test.utils import override_settings
 
 from cqp.accounts.enums import Role
 from cqp.candidacies.enums import State
@@ -22,7 +23,13 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        result = load_demo(stdout=self.stdout)
+        # The demo's story runs at once and silently: its tasks inline, its fictitious addresses never written
+        # to. The server and its worker, started next, use the configured queue.
+        with override_settings(
+            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        ):
+            result = load_demo(stdout=self.stdout)
         if not result["files"]:
             self.stdout.write(self.style.WARNING("Aucun extrait du répertoire trouvé à importer."))
         self.stdout.write("")
