@@ -26,3 +26,12 @@ hypothesis_settings.load_profile("cqp")
 def _media_in_a_temporary_folder(settings, tmp_path_factory):
     """Uploads and generated PDFs of a test go to a folder of the run, never to var/media."""
     settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+
+
+@pytest.fixture(autouse=True)
+def _no_signing_key_left_behind():
+    """The demo creates a signing key file; the next test starts again without one."""
+    yield
+    from django.conf import settings as django_settings
+
+    Path(django_settings.CQP_SIGNING_KEY_FILE).unlink(missing_ok=True)

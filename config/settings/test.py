@@ -1,3 +1,5 @@
+import tempfile
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-key"  # noqa: S105
@@ -10,5 +12,6 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
-# No signing key unless a test creates its own (fixture issuer_key): a developer's var/ key is never read.
-CQP_SIGNING_KEY_FILE = BASE_DIR / "var" / "no-signing-key-in-tests.json"  # noqa: F405
+# No signing key unless a test creates its own (fixture issuer_key) or loads the demo; a developer's var/ key is
+# never read. One path per test process (tests run in parallel); tests/conftest.py removes it after each test.
+CQP_SIGNING_KEY_FILE = Path(tempfile.gettempdir()) / f"cqp-test-signing-key-{os.getpid()}.json"  # noqa: F405

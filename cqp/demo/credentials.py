@@ -7,6 +7,7 @@ import math
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from cqp.awards.enums import AwardKind
 from cqp.awards.models import Award
 from cqp.credentials import keys, services
 from cqp.credentials.models import AwardDocument, DocumentStyle
@@ -59,9 +60,33 @@ def load_credentials() -> dict:
         issued += 1
     # The demo's addresses are fictitious: its holders are taken as told.
     AwardDocument.objects.filter(notified_at=None).update(notified_at=timezone.now())
-    return {"issued": issued}
+    return {"issued": issued, "holder": holder_account()}
+
+
+def holder_account():
+    """The holder of the first demo certificate signs in with the demo password, to see their documents."""
+    from .content import PASSWORD
+
+    award = (
+        Award.objects.filter(kind=AwardKind.CERTIFICATE, revoked_at=None, candidacy__candidate__user__isnull=False)
+        .select_related("candidacy__candidate__user")
+        .order_by("pk")
+        .first()
+    )
+    if award is None:
+        return None
+    user = award.candidacy.candidate.user
+    if not user.check_password(PASSWORD):
+        user.set_password(PASSWORD)
+        user.is_active = True
+        user.save(update_fields=["password", "is_active"])
+    return user
 
 
 def summary() -> str:
     count = AwardDocument.objects.count()
-    return f"Documents : {count} parchemins et attestations émis, signés (Open Badges 3.0) et vérifiables sur /verify/."
+    holder = holder_account()
+    text = f"Documents : {count} parchemins et attestations émis, signés (Open Badges 3.0) et vérifiables sur /verify/."
+    if holder is not None:
+        text += f"\nTitulaire d'un certificat (ses documents dans son espace) : {holder.email}"
+    return text
