@@ -35,3 +35,14 @@ def _no_signing_key_left_behind():
     from django.conf import settings as django_settings
 
     Path(django_settings.CQP_SIGNING_KEY_FILE).unlink(missing_ok=True)
+
+
+@pytest.fixture
+def issuer_key(db, settings, tmp_path, monkeypatch):
+    """A signing key of the test's own, in a file of the test; nothing in the environment."""
+    from cqp.credentials import keys
+
+    monkeypatch.delenv(settings.CQP_SIGNING_KEY_ENV, raising=False)
+    settings.CQP_SIGNING_KEY_FILE = tmp_path / "issuer-key.json"
+    keys._load.cache_clear()
+    return keys.ensure_key()
