@@ -376,6 +376,9 @@ def test_a_json_body_gets_a_json_verdict(client, award, credential):
     data = response.json()
     assert data["state"] == "valid" and data["problems"] == [] and data["codes"] == []
     assert data["verification_url"] == page_url(award)
+    assert data["claims"]["code"] == award.certification.code
+    assert data["claims"]["issuer"] == award.certifier.name
+    assert data["revoked_at"] is None
     assert_noindex(response)
 
 

@@ -160,7 +160,21 @@ def document_pdf(request, uuid):
 
 
 def _report_json(report, status=200):
-    data = {"state": report.state, "problems": report.problems, "codes": report.codes, "notes": report.notes}
+    data = {
+        "state": report.state,
+        "problems": report.problems,
+        "codes": report.codes,
+        "notes": report.notes,
+        # What the document says; guaranteed only when the state is valid or revoked.
+        "claims": {
+            "holder": report.holder,
+            "title": report.title,
+            "code": report.human_code,
+            "issuer": report.issuer_name,
+            "valid_from": report.valid_from.isoformat() if report.valid_from else None,
+        },
+        "revoked_at": report.revoked_at.isoformat() if report.revoked_at else None,
+    }
     if report.award is not None:
         data["verification_url"] = reverse("www:verify_award", kwargs={"uuid": report.award.uuid})
     return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
