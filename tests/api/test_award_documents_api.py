@@ -15,7 +15,6 @@ from cqp.core.models import AuditEvent
 from cqp.credentials import services as credentials
 from cqp.credentials.models import AwardDocument, Credential
 from tests.candidacies.factories import UserFactory, certifier_staff, member
-from tests.credentials.conftest import issuer_key  # noqa: F401  (fixture)
 from tests.juries.factories import decided_candidacy, deliberate, jury_with_members, open_session, ready_candidacy, sign
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,6 @@ from cqp.credentials import services as credentials
 from cqp.credentials.models import AwardDocument, Credential
 from cqp.juries.enums import MemberRole
 from tests.candidacies.factories import UserFactory, certifier_staff, member
-from tests.credentials.conftest import issuer_key  # noqa: F401  (fixture)
 from tests.juries.factories import decided_candidacy, decided_session, member_user
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,6 @@ from cqp.credentials import keys, services
 from cqp.credentials.models import AwardDocument, StatusList
 from cqp.credentials.vc import proof
 from cqp.www.verify import forms, views
-from tests.credentials.conftest import issuer_key  # noqa: F401 - the signing key fixture
 from tests.juries.factories import decided_candidacy
 
 pytestmark = pytest.mark.django_db
