@@ -228,3 +228,13 @@ def test_the_holder_exports_their_awards_with_the_signed_credential(award, djang
     assert exported[0]["number"] == award.number
     assert exported[0]["credential"] == json.loads(credential.signed_json)
     assert exported[0]["verification_url"].endswith(f"/verify/{award.uuid}/")
+
+
+def test_a_list_half_full_is_left_for_a_new_one(award, settings):
+    from cqp.credentials.models import StatusList
+
+    full = StatusList.objects.create(size=131072, bits=bytes(131072 // 8), allocated=131072 // 2)
+    credential = services.credential_issue(award=award)
+    assert credential.status_list != full
+    assert StatusList.objects.count() == 2
+    assert json.loads(credential.status_list.signed_json)["credentialSubject"]["type"] == "BitstringStatusList"
