@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from .documents import ATTESTATION, CERTIFICATE
+from .documents import ATTESTATION, CERTIFICATE, STYLE_FIELDS
 from .models import DocumentStyle
 
 IMAGE_MAX_BYTES = 1024 * 1024
@@ -19,22 +19,7 @@ _NOT_AN_IMAGE = _("Ce fichier n'est pas une image PNG ou JPEG (les images SVG ne
 class DocumentStyleForm(forms.ModelForm):
     class Meta:
         model = DocumentStyle
-        fields = [
-            "logo",
-            "primary_colour",
-            "accent_colour",
-            "certificate_heading",
-            "certificate_wording",
-            "attestation_heading",
-            "attestation_wording",
-            "footer",
-            "delivery_place",
-            "president_name",
-            "president_signature",
-            "vice_president_name",
-            "vice_president_signature",
-            "extra_css",
-        ]
+        fields = list(STYLE_FIELDS)
         widgets = {
             "primary_colour": forms.TextInput(attrs={"type": "color"}),
             "accent_colour": forms.TextInput(attrs={"type": "color"}),
