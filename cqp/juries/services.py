@@ -855,7 +855,6 @@ def _apply_decisions(session, by):
 
 def _revoke_for_correction(deliberation, by):
     from cqp.awards.models import Award
-
     from cqp.credentials.services import credential_revoke
 
     now = timezone.now()
