@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
-from cqp.catalogue.models import CertificationLineage
+from cqp.catalogue.models import Certification, CertificationLineage
 
 from .enums import FUNDING_NEEDS_EMPLOYER, FUNDING_NEEDS_TUTOR, BlockStatus, Funding, Path, Situation
 
@@ -61,6 +61,26 @@ def certification_problems(certification, *, today: date | None = None) -> list[
         .exclude(new_code=certification.code)
         .values_list("new_code", flat=True)
     )
+    # Its certifier's retirement date decides, when set; else a lineage closes it, except towards a new
+    # version still in preparation on the platform (in the catalogue, inactive).
+    if certification.retired_on is not None:
+        if certification.retired_on > today:
+            return []
+        if new_codes:
+            return [
+                _(
+                    "Cette version ne reçoit plus de candidature depuis le %(date)s : elle est remplacée par "
+                    "%(codes)s, candidatez sur la nouvelle version."
+                )
+                % {"date": certification.retired_on.strftime("%d/%m/%Y"), "codes": ", ".join(sorted(new_codes))}
+            ]
+        return [
+            _("Cette certification ne reçoit plus de candidature depuis le %(date)s.")
+            % {"date": certification.retired_on.strftime("%d/%m/%Y")}
+        ]
+    if new_codes:
+        preparing = set(Certification.objects.filter(code__in=new_codes, active=False).values_list("code", flat=True))
+        new_codes = [code for code in new_codes if code not in preparing]
     if new_codes:
         return [
             _("Cette version a été remplacée par %(codes)s : candidatez sur la nouvelle version.")

@@ -157,6 +157,13 @@ class Certification(models.Model):
     last_jo_date = models.DateField(_("date du dernier JO"), null=True, blank=True)
     registration_end = models.DateField(_("fin d'enregistrement"), null=True, blank=True)
     delivery_deadline = models.DateField(_("date limite de délivrance"), null=True, blank=True)
+    # Platform fact, set by its certifier when a new version takes over: the first day without new candidacies.
+    retired_on = models.DateField(
+        _("plus de nouvelle candidature à partir du"),
+        null=True,
+        blank=True,
+        help_text=_("Date de retrait de cette version, fixée par le certificateur ; l'import ne la modifie pas."),
+    )
     registration_years = models.PositiveSmallIntegerField(_("durée d'enregistrement (années)"), null=True, blank=True)
     partial_validation = models.BooleanField(_("validation partielle"), null=True, blank=True)
 

@@ -16,6 +16,7 @@ equivalences, branches, extra blocks.
 import datetime
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -838,3 +839,507 @@ def equivalence_delete(*, equivalence: BlockEquivalence, by, reason: str = "") -
             reverse.delete()
     equivalence.delete()
     _audit(by=by, certification=certification, action="equivalence.delete", before=before, reason=reason)
+
+
+# --------------------------------------------------------------------------- versions (actualisation)
+#
+# A new version is a new certification, linked to the old one by a lineage (old → new) and, block by
+# block, by VERSION equivalences. These are stored on the new version: `block` is the new block,
+# `target_block` the old one it takes over. The mapping is a function new block → old block: one old
+# block may be split into several new ones (each part counts as held by whoever held the whole), but a
+# new block never takes over two old ones, since nothing would say which status it inherits.
+
+VERSION = enums.EquivalenceKind.VERSION
+
+
+def _block_suffix(block: Block) -> str:
+    """A block's code without its certification's (BC01 for RNCP12345BC01), to match blocks across versions."""
+    code = block.code
+    prefix = block.certification.code
+    return code[len(prefix) :] if code.startswith(prefix) and len(code) > len(prefix) else code
+
+
+def _title_key(title: str) -> str:
+    return " ".join((title or "").split()).casefold()
+
+
+def _clean_version_code(code) -> tuple[str, str | None]:
+    """The registry of a new version from its code: RNCP…, RS…, or none (a platform code is drawn)."""
+    code = (code or "").strip().upper().replace(" ", "")
+    if not code:
+        return enums.Registry.NONE, None
+    registry = enums.Registry.RS if code.startswith("RS") else enums.Registry.RNCP
+    if not code.startswith(("RNCP", "RS")):
+        raise ValidationError(
+            {
+                "code": _(
+                    "« %(code)s » n'est pas un code RNCP ou RS : laissez le code vide pour un code de la plateforme, "
+                    "ou saisissez par exemple RNCP37674 ou RS6117."
+                )
+                % {"code": code}
+            }
+        )
+    return registry, _clean_registry_code(registry, code)
+
+
+def _are_versions(old: Certification, new: Certification) -> bool:
+    return CertificationLineage.objects.filter(old_code=old.code, new_code=new.code).exists()
+
+
+@transaction.atomic
+def certification_new_version(
+    *, certification: Certification, by, code: str | None = None, title: str | None = None, reason: str = ""
+) -> Certification:
+    """A new version of a certification, copied from it, to edit on the usual pages before it opens.
+
+    Copied: the facts and texts, certifiers, branches, agreements, ROME, NSF, Formacodes, access routes,
+    the referential's settings, and every current block with its competencies and criteria. The new
+    version is created inactive (in preparation: no candidacy yet, the old one stays open) and on the
+    platform, whatever the old one's origin. The lineage is recorded and each copied block is mapped
+    to its source by a VERSION equivalence.
+    """
+    from .selectors import certification_current_blocks
+
+    _ensure_can_edit(by, certification)
+    old = _lock(certification)
+    registry, registry_code = _clean_version_code(code)
+    title = _clean_text(title or old.title, field="title", label=_("Intitulé"), required=True, max_length=500)
+    level = None if registry == enums.Registry.RS else old.level
+    copied = {
+        name: getattr(old, name)
+        for name in (
+            *TEXT_FIELDS,
+            "kind",
+            "abbreviation",
+            "abbreviation_label",
+            "regulation",
+            "access_routes",
+            "jury_compositions",
+            "optional_criteria_threshold",
+            "train_partly_acquired",
+            "partial_validation",
+        )
+    }
+    new = Certification(
+        registry=registry,
+        title=title,
+        source=enums.Source.PLATFORM,
+        level=level,
+        level_code=f"NIV{level}" if level else "",
+        active=False,
+        **copied,
+    )
+    _refresh_rights(new)
+    if registry_code:
+        new.code = registry_code
+        new.save()
+    else:
+        for attempt in range(5):
+            new.code = next_platform_code()
+            try:
+                with transaction.atomic():
+                    new.save(force_insert=True)
+                break
+            except IntegrityError:
+                new.pk = None
+                if attempt == 4:
+                    raise
+    for relation in ("certifiers", "branches", "agreements", "rome", "nsf", "formacodes"):
+        getattr(new, relation).set(getattr(old, relation).all())
+
+    pairs = []
+    for position, block in enumerate(
+        certification_current_blocks(old).prefetch_related("competencies", "criteria"), start=1
+    ):
+        copy = Block.objects.create(
+            certification=new,
+            code=f"{new.code}{REGISTRY_BLOCK_INFIX}{position:02d}",
+            position=position,
+            title=block.title,
+            assessment_methods=block.assessment_methods,
+            source=enums.Source.PLATFORM,
+            in_registry=False,
+        )
+        Competency.objects.bulk_create(
+            Competency(block=copy, position=c.position, text=c.text)
+            for c in sorted(block.competencies.all(), key=lambda c: (c.position, c.pk))
+        )
+        EvaluationCriterion.objects.bulk_create(
+            EvaluationCriterion(block=copy, position=c.position, text=c.text, mandatory=c.mandatory)
+            for c in sorted(block.criteria.all(), key=lambda c: (c.position, c.pk))
+        )
+        pairs.append((copy, block))
+    _refresh_search_text(new)
+    CertificationLineage.objects.get_or_create(old_code=old.code, new_code=new.code)
+
+    after = _certification_snapshot(new)
+    after["replaces"] = old.code
+    after["certifier"] = ", ".join(c.name for c in new.certifiers.all())
+    after["branches"] = sorted(new.branches.values_list("slug", flat=True))
+    after["blocks"] = [b.code for b, _source in pairs]
+    _audit(by=by, certification=new, action="certification.new_version", after=after, reason=reason)
+    _audit(by=by, certification=old, action="lineage.create", after={"replaced_by": new.code}, reason=reason)
+    version_equivalences_propose(old=old, new=new, by=by)
+    return new
+
+
+def _version_proposals(old: Certification, new: Certification) -> list[tuple[Block, Block]]:
+    """Pairs (new block, old block) with the same code (after the certification's) or the same title,
+    for the new blocks not mapped yet, each old block proposed once by this rule."""
+    mapped = set(
+        BlockEquivalence.objects.filter(certification=new, kind=VERSION, block__isnull=False).values_list(
+            "block_id", flat=True
+        )
+    )
+    old_blocks = list(old.blocks.select_related("certification").order_by("position", "code"))
+    by_suffix = {_block_suffix(b): b for b in old_blocks}
+    by_title = {}
+    for b in old_blocks:
+        by_title.setdefault(_title_key(b.title), b)
+    proposals, used = [], set()
+    for block in new.blocks.select_related("certification").order_by("position", "code"):
+        if block.pk in mapped:
+            continue
+        match = by_suffix.get(_block_suffix(block))
+        if match is None or _title_key(match.title) != _title_key(block.title):
+            # Same title wins over a same code that names another content.
+            match = by_title.get(_title_key(block.title)) or match
+        if match is not None and match.pk not in used:
+            used.add(match.pk)
+            proposals.append((block, match))
+    return proposals
+
+
+@transaction.atomic
+def version_equivalences_propose(*, old: Certification, new: Certification, by) -> list[BlockEquivalence]:
+    """Declare the obvious VERSION equivalences (same code or same title); the rest is left to staff."""
+    declared = []
+    for block, target in _version_proposals(old, new):
+        try:
+            with transaction.atomic():
+                declared.append(
+                    block_equivalence_declare(
+                        block=block,
+                        target_block=target,
+                        kind=VERSION,
+                        by=by,
+                        reason=_("Correspondance proposée automatiquement (même code ou même intitulé)."),
+                    )
+                )
+        except ValidationError:
+            continue
+    return declared
+
+
+def _version_successors(block_ids: set[int]) -> set[int]:
+    """Blocks that take over these blocks, following VERSION equivalences (new block → old block) forwards."""
+    return set(
+        BlockEquivalence.objects.filter(kind=VERSION, target_block_id__in=block_ids, block__isnull=False).values_list(
+            "block_id", flat=True
+        )
+    )
+
+
+def _refuse_version_loop(block: Block, target_block: Block):
+    """`block` taking over `target_block` closes a loop when `target_block` already takes over `block`,
+    directly or through intermediate versions: look for it among the successors of `block`."""
+    seen, frontier = set(), {block.pk}
+    while frontier:
+        if target_block.pk in frontier:
+            raise ValidationError(
+                {
+                    "target_block": _(
+                        "Cette correspondance fermerait une boucle entre versions : le bloc %(b)s est déjà repris, "
+                        "directement ou par une version intermédiaire, par le bloc %(a)s."
+                    )
+                    % {"a": block.code, "b": target_block.code}
+                }
+            )
+        seen |= frontier
+        frontier = _version_successors(frontier) - seen
+
+
+def _refuse_version_equivalence(block: Block, target_block: Block):
+    """The checks proper to VERSION: two versions in lineage, one old block per new block, no loop."""
+    new, old = block.certification, target_block.certification
+    if not _are_versions(old, new):
+        raise ValidationError(
+            {
+                "target_block": _(
+                    "%(new)s n'est pas déclarée comme nouvelle version de %(old)s : une correspondance entre versions "
+                    "relie un bloc de la nouvelle version à un bloc de la version qu'elle remplace."
+                )
+                % {"new": new.code, "old": old.code}
+            }
+        )
+    other = (
+        BlockEquivalence.objects.filter(certification=new, block=block, kind=VERSION)
+        .exclude(target_block_id=target_block.pk)
+        .exclude(target_block__isnull=True)
+        .values_list("target_block_code", flat=True)
+        .first()
+    )
+    if other:
+        raise ValidationError(
+            {
+                "target_block": _(
+                    "Le bloc %(a)s reprend déjà le bloc %(other)s de l'ancienne version : un bloc de la nouvelle "
+                    "version ne reprend qu'un seul ancien bloc, sinon on ne saurait pas quel statut il hérite. "
+                    "Retirez d'abord cette correspondance."
+                )
+                % {"a": block.code, "other": other}
+            }
+        )
+    _refuse_version_loop(block, target_block)
+
+
+@transaction.atomic
+def block_equivalence_declare(
+    *, block: Block, target_block: Block, kind: str, by, reason: str = ""
+) -> BlockEquivalence:
+    """Declare an equivalence between two blocks: the checks of equivalence_create (not itself, not the same
+    certification, not twice) and, for VERSION, those of the versions. A VERSION pair given old → new is
+    stored the right way round (on the new version)."""
+    old, new = block.certification, target_block.certification
+    if kind == VERSION and _are_versions(old, new) and not _are_versions(new, old):
+        block, target_block = target_block, block
+    if kind == VERSION and target_block.pk != block.pk and target_block.certification_id != block.certification_id:
+        _ensure_can_edit(by, block.certification)
+        if BlockEquivalence.objects.filter(block=block, target_block=target_block, kind=VERSION).exists():
+            raise ValidationError(
+                {
+                    "target_block": _("L'équivalence entre %(a)s et %(b)s est déjà déclarée.")
+                    % {"a": block.code, "b": target_block.code}
+                }
+            )
+        _refuse_version_equivalence(block, target_block)
+    return equivalence_create(block=block, target_block=target_block, by=by, kind=kind, reason=reason)
+
+
+def block_equivalence_remove(*, equivalence: BlockEquivalence, by, reason: str = "") -> None:
+    """Withdraw an equivalence declared on the platform (both ways for a common block)."""
+    equivalence_delete(equivalence=equivalence, by=by, reason=reason)
+
+
+@transaction.atomic
+def certification_retire(
+    *, certification: Certification, by, on: datetime.date, replaced_by: Certification | None = None, reason=""
+) -> Certification:
+    """From `on`, the version takes no new candidacy (candidacies in progress keep it). `replaced_by` records
+    the lineage to the new version when it is not recorded yet. Works on imported fiches too: the date is
+    the platform's, the registry's own dates are not touched."""
+    _ensure_can_edit(by, certification)
+    on = _clean_date(on, field="on", label=_("Date de retrait"))
+    if on is None:
+        raise ValidationError(
+            {"on": _("Indiquez la date à partir de laquelle cette version ne reçoit plus de candidature.")}
+        )
+    if replaced_by is not None:
+        if replaced_by.pk == certification.pk:
+            raise ValidationError(
+                {
+                    "replaced_by": _(
+                        "Une certification ne peut pas se remplacer elle-même : choisissez la nouvelle version."
+                    )
+                }
+            )
+        _ensure_can_edit(by, replaced_by)
+    certification = _lock(certification)
+    before = {"retired_on": _iso(certification.retired_on)}
+    if replaced_by is not None and not _are_versions(certification, replaced_by):
+        CertificationLineage.objects.create(old_code=certification.code, new_code=replaced_by.code)
+        _audit(by=by, certification=replaced_by, action="lineage.create", after={"replaces": certification.code})
+    certification.retired_on = on
+    certification.save(update_fields=["retired_on", "updated_at"])
+    after = {"retired_on": _iso(on)}
+    if replaced_by is not None:
+        after["replaced_by"] = replaced_by.code
+    _audit(by=by, certification=certification, action="certification.retire", before=before, after=after, reason=reason)
+    return certification
+
+
+@dataclass
+class CandidacyMove:
+    """What moving one candidacy to the new version does, or why it cannot move."""
+
+    candidacy: object
+    # (row of the candidacy, the new blocks it becomes): the row keeps its status.
+    moves: list = field(default_factory=list)
+    # New blocks with no old block behind them: targeted, to acquire.
+    added: list = field(default_factory=list)
+    # Rows whose block has no successor in the new version: dropped (only when nothing was acquired on them).
+    unmapped: list = field(default_factory=list)
+    reasons: list = field(default_factory=list)
+
+    @property
+    def movable(self) -> bool:
+        return not self.reasons
+
+
+def _version_mapping(old: Certification, new: Certification) -> dict[int, list[Block]]:
+    """Old block id → the new blocks that take it over, in the new version's order."""
+    mapping: dict[int, list[Block]] = {}
+    rows = (
+        BlockEquivalence.objects.filter(
+            certification=new, kind=VERSION, block__isnull=False, target_block__certification=old
+        )
+        .select_related("block")
+        .order_by("block__position", "block__code")
+    )
+    for row in rows:
+        mapping.setdefault(row.target_block_id, []).append(row.block)
+    return mapping
+
+
+def candidacy_moves(*, old: Certification, new: Certification, candidacies) -> list[CandidacyMove]:
+    """For each candidacy on `old`, what moving it to `new` would do, or the French reasons it cannot."""
+    from cqp.candidacies.enums import BlockStatus, State
+
+    from .selectors import certification_current_blocks
+
+    kept = {
+        State.DECIDED,
+        State.DELIVERED,
+        State.CLOSED,
+    }
+    mapping = _version_mapping(old, new)
+    new_blocks = list(certification_current_blocks(new))
+    new_certifiers = set(new.certifiers.values_list("pk", flat=True))
+    plans = []
+    for candidacy in candidacies:
+        plan = CandidacyMove(candidacy=candidacy)
+        plans.append(plan)
+        if candidacy.certification_id != old.pk:
+            plan.reasons.append(_("Cette candidature ne porte pas sur %(code)s.") % {"code": old.code})
+            continue
+        if candidacy.state in kept:
+            plan.reasons.append(
+                _("Le jury s'est déjà prononcé (« %(state)s ») : la candidature garde sa version.")
+                % {"state": candidacy.get_state_display()}
+            )
+            continue
+        if candidacy.state == State.SCHEDULED_FOR_JURY:
+            plan.reasons.append(
+                _("Inscrite à une session de jury : retirez-la de la session avant de changer de version.")
+            )
+            continue
+        if candidacy.state in (State.WITHDRAWN, State.INADMISSIBLE):
+            plan.reasons.append(
+                _("La candidature n'est plus en cours (« %(state)s »).") % {"state": candidacy.get_state_display()}
+            )
+            continue
+        if candidacy.certifier_id not in new_certifiers:
+            plan.reasons.append(_("Son certificateur ne délivre pas la nouvelle version."))
+            continue
+        covered = set()
+        for row in candidacy.blocks.all():
+            successors = mapping.get(row.block_id, [])
+            if successors:
+                plan.moves.append((row, successors))
+                covered.update(b.pk for b in successors)
+            elif row.status in (BlockStatus.ACQUIRED, BlockStatus.EXEMPTED):
+                plan.reasons.append(
+                    _(
+                        "Le bloc %(code)s (%(status)s) n'a pas de correspondance dans la nouvelle version : "
+                        "déclarez-la d'abord, pour que rien d'acquis ne se perde."
+                    )
+                    % {"code": row.block.code, "status": row.get_status_display().lower()}
+                )
+            else:
+                plan.unmapped.append(row)
+        plan.added = [b for b in new_blocks if b.pk not in covered]
+    return plans
+
+
+# A block inherits the best status when two rows would land on it (never with a well-formed mapping).
+_STATUS_RANK = {"acquired": 3, "exempted": 2, "not_acquired": 1, "to_acquire": 0}
+
+
+@transaction.atomic
+def candidacies_migrate(*, old: Certification, new: Certification, by, candidacies=None) -> list[CandidacyMove]:
+    """Move candidacies in progress from `old` to its new version `new`, in one transaction.
+
+    Each targeted block follows its VERSION equivalence and keeps its status (acquired and exempted blocks
+    stay so); the new version's blocks with no old block behind them are to acquire; rows with no successor
+    are dropped and reported. Candidacies past the jury (or on a session's agenda, or no longer in progress)
+    keep their version. With `candidacies` given, one that cannot move refuses the whole; without, every
+    candidacy of `old` that can move does, and the others are reported. Assessments are records of what was
+    assessed against the old referential: they stay on the candidacy, under the old block.
+    """
+    from cqp.candidacies.models import Candidacy, CandidacyBlock, CandidacyEvent
+
+    from .permissions import certifiers_managed_by
+
+    _ensure_can_edit(by, old)
+    _ensure_can_edit(by, new)
+    if not _are_versions(old, new):
+        raise ValidationError(
+            _("%(new)s n'est pas déclarée comme nouvelle version de %(old)s.") % {"new": new.code, "old": old.code}
+        )
+    old, new = _lock(old), _lock(new)
+    scope = (
+        Candidacy.objects.select_for_update()
+        .filter(certifier__in=certifiers_managed_by(by))
+        .select_related("certification")
+        .order_by("pk")
+    )
+    if candidacies is None:
+        chosen = list(scope.filter(certification=old))
+    else:
+        ids = [c.pk for c in candidacies]
+        chosen = list(scope.filter(pk__in=ids))
+        if len(chosen) != len(set(ids)):
+            raise PermissionDenied(_("Certaines de ces candidatures relèvent d'un autre certificateur."))
+    plans = candidacy_moves(old=old, new=new, candidacies=chosen)
+    refused = [p for p in plans if not p.movable]
+    if candidacies is not None and refused:
+        raise ValidationError(
+            [
+                _("Candidature n° %(id)s : %(reasons)s") % {"id": p.candidacy.pk, "reasons": " ".join(p.reasons)}
+                for p in refused
+            ]
+        )
+    moved = []
+    for plan in plans:
+        if not plan.movable:
+            continue
+        candidacy = plan.candidacy
+        rows: dict[int, CandidacyBlock] = {}
+        for row, successors in plan.moves:
+            for block in successors:
+                present = rows.get(block.pk)
+                if present is None:
+                    rows[block.pk] = CandidacyBlock(candidacy=candidacy, block=block, status=row.status)
+                elif _STATUS_RANK[row.status] > _STATUS_RANK[present.status]:
+                    present.status = row.status
+        blocks_log = [
+            {"from": row.block.code, "to": [b.code for b in successors], "status": row.status}
+            for row, successors in plan.moves
+        ]
+        # Rows are rewritten: the old blocks go, the new ones come with the statuses carried over.
+        candidacy.blocks.all().delete()
+        for block in plan.added:
+            rows.setdefault(block.pk, CandidacyBlock(candidacy=candidacy, block=block))
+        CandidacyBlock.objects.bulk_create(rows.values())
+        candidacy.certification = new
+        candidacy.save(update_fields=["certification", "updated_at"])
+        CandidacyEvent.objects.create(
+            candidacy=candidacy,
+            by=by,
+            name="version_migrate",
+            from_state=candidacy.state,
+            to_state=candidacy.state,
+            data={
+                "from": old.code,
+                "to": new.code,
+                "blocks": blocks_log,
+                "added": [b.code for b in plan.added],
+                "unmapped": [row.block.code for row in plan.unmapped],
+            },
+        )
+        moved.append(candidacy.pk)
+    if moved:
+        summary = {"candidacies": moved, "from": old.code, "to": new.code}
+        _audit(by=by, certification=old, action="candidacies.migrate", after=summary)
+        _audit(by=by, certification=new, action="candidacies.migrate", after=summary)
+    return plans
