@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cqp.juries",
     "cqp.awards",
     "cqp.credentials",
+    "cqp.orientation",
     "cqp.www",
     "cqp.api",
 ]
