@@ -116,6 +116,9 @@ ACTION_LABELS = {
     "certification.update": _("Modification des informations"),
     "certification.set_branches": _("Branches modifiées"),
     "lineage.create": _("Filiation déclarée"),
+    "certification.new_version": _("Nouvelle version créée"),
+    "certification.retire": _("Date de retrait fixée"),
+    "candidacies.migrate": _("Candidatures passées sur la nouvelle version"),
     "block.create": _("Bloc ajouté"),
     "block.update": _("Bloc modifié"),
     "block.delete": _("Bloc supprimé"),
@@ -158,6 +161,11 @@ FIELD_LABELS = {
     "target_block": _("bloc cible"),
     "replaces": _("remplace"),
     "replaced_by": _("remplacée par"),
+    "retired_on": _("plus de nouvelle candidature à partir du"),
+    "blocks": _("blocs"),
+    "candidacies": _("candidatures"),
+    "from": _("de"),
+    "to": _("vers"),
 }
 
 

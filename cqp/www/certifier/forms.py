@@ -216,3 +216,67 @@ class ConfirmForm(forms.Form):
     reason = forms.CharField(
         label=_("Motif"), required=False, max_length=500, help_text=_("Facultatif ; il figure dans l'historique.")
     )
+
+
+# --------------------------------------------------------------------------- versions
+
+
+class NewVersionForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code RNCP ou RS de la nouvelle version"),
+        required=False,
+        max_length=20,
+        help_text=_("Seulement si la nouvelle version est déjà enregistrée ; sinon elle reçoit un code CQP-…"),
+    )
+    title = forms.CharField(
+        label=_("Intitulé de la nouvelle version"),
+        required=False,
+        max_length=500,
+        help_text=_("Laissez vide pour garder l'intitulé actuel."),
+    )
+    reason = forms.CharField(
+        label=_("Motif"), required=False, max_length=500, help_text=_("Facultatif ; il figure dans l'historique.")
+    )
+
+
+class VersionEquivalenceForm(forms.Form):
+    block = forms.TypedChoiceField(label=_("Bloc de la nouvelle version"), coerce=int)
+    target_block = forms.TypedChoiceField(label=_("Bloc de l'ancienne version qu'il reprend"), coerce=int)
+
+    def __init__(self, *args, new_blocks=(), old_blocks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["block"].choices = [(b.pk, f"{b.code} — {b.title[:100]}") for b in new_blocks]
+        self.fields["target_block"].choices = [(b.pk, f"{b.code} — {b.title[:100]}") for b in old_blocks]
+
+
+class RetireForm(forms.Form):
+    on = forms.DateField(
+        label=_("Plus de nouvelle candidature à partir du"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Les candidatures en cours gardent cette version, sauf si vous les faites passer sur la nouvelle."),
+    )
+    replaced_by = forms.ChoiceField(label=_("Remplacée par"), required=False)
+    reason = forms.CharField(
+        label=_("Motif"), required=False, max_length=500, help_text=_("Facultatif ; il figure dans l'historique.")
+    )
+
+    def __init__(self, *args, successors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replaced_by"].choices = [("", _("Aucune nouvelle version sur la plateforme"))] + [
+            (c.code, f"{c.code} — {c.title}") for c in successors
+        ]
+
+
+class MigrateForm(forms.Form):
+    candidacies = forms.TypedMultipleChoiceField(
+        label=_("Candidatures à faire passer sur la nouvelle version"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, movable=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidacies"].choices = [
+            (p.candidacy.pk, f"n° {p.candidacy.pk} — {p.candidacy.candidate} ({p.candidacy.get_state_display()})")
+            for p in movable
+        ]

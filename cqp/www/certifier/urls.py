@@ -35,4 +35,13 @@ urlpatterns = [
         views.equivalence_delete,
         name="certifier_equivalence_delete",
     ),
+    path(f"{_certification}nouvelle-version/", views.version_create, name="certifier_version_create"),
+    path(f"{_certification}correspondances/", views.version_equivalences, name="certifier_version_equivalences"),
+    path(f"{_certification}correspondances/proposer/", views.version_propose, name="certifier_version_propose"),
+    path(f"{_certification}retrait/", views.certification_retire, name="certifier_certification_retire"),
+    path(
+        f"{_certification}candidatures-nouvelle-version/",
+        views.candidacies_migrate,
+        name="certifier_candidacies_migrate",
+    ),
 ]

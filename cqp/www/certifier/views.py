@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cqp.catalogue import enums, services, staff
 from cqp.catalogue.models import Block
 from cqp.catalogue.permissions import certifications_editable_by, certifiers_managed_by
+from cqp.catalogue.selectors import certification_lineage
 
-from . import forms
+from . import forms, selectors
 
 PAGE_SIZE = 50
 
@@ -140,6 +141,7 @@ def certification_edit(request, code):
             ),
             "block_form": forms.BlockForm(auto_id="new_block_%s"),
             "trail": staff.audit_trail(certification=certification),
+            "lineage": certification_lineage(code=certification.code),
         },
     )
 
@@ -428,4 +430,174 @@ def equivalence_delete(request, code, equivalence_id):
         request,
         "www/certifier/equivalence_delete.html",
         {"certification": certification, "equivalence": equivalence, "form": form},
+    )
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def _versions(request, certification, side):
+    """The editable certifications this one replaces (`replaces`) or is replaced by (`replaced_by`)."""
+    codes = certification_lineage(code=certification.code)[side]
+    return list(certifications_editable_by(request.user).filter(code__in=codes).order_by("code"))
+
+
+def _chosen(request, versions, param):
+    wanted = request.POST.get(param) or request.GET.get(param)
+    if wanted:
+        for version in versions:
+            if version.code == wanted:
+                return version
+        raise Http404(_("Aucune version %(code)s parmi celles que vous gérez.") % {"code": wanted})
+    return versions[0] if versions else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def version_create(request, code):
+    certification = _editable_or_404(request, code)
+    form = forms.NewVersionForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.certification_new_version(certification=certification, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            forms.add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "La nouvelle version %(code)s est créée, inactive : complétez-la, vérifiez les correspondances "
+                    "de blocs, puis rendez-la active."
+                )
+                % {"code": new.code},
+            )
+            return redirect(_edit_url(new))
+    return render(
+        request,
+        "www/certifier/version_create.html",
+        {"certification": certification, "form": form, "block_count": certification.blocks.count()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def version_equivalences(request, code):
+    """On the new version: each old block and the new blocks that take it over; add or remove a pair."""
+    certification = _editable_or_404(request, code)
+    olds = _versions(request, certification, "replaces")
+    old = _chosen(request, olds, "ancienne")
+    if old is None:
+        raise Http404(_("Cette certification ne remplace aucune version que vous gérez."))
+    new_blocks = list(certification.blocks.order_by("position", "code"))
+    old_blocks = list(old.blocks.order_by("position", "code"))
+    form = forms.VersionEquivalenceForm(_data(request), new_blocks=new_blocks, old_blocks=old_blocks)
+    if request.method == "POST" and form.is_valid():
+        block = next(b for b in new_blocks if b.pk == form.cleaned_data["block"])
+        target = next(b for b in old_blocks if b.pk == form.cleaned_data["target_block"])
+        try:
+            services.block_equivalence_declare(
+                block=block, target_block=target, kind=enums.EquivalenceKind.VERSION, by=request.user
+            )
+        except ValidationError as error:
+            forms.add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(a)s reprend désormais %(b)s.") % {"a": block.code, "b": target.code})
+            return redirect(f"{request.path}?ancienne={old.code}")
+    pairs = selectors.version_pairs(old=old, new=certification)
+    return render(
+        request,
+        "www/certifier/version_equivalences.html",
+        {
+            "certification": certification,
+            "old": old,
+            "olds": olds,
+            "rows": pairs["rows"],
+            "unmapped_new": pairs["unmapped_new"],
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def version_propose(request, code):
+    certification = _editable_or_404(request, code)
+    old = _chosen(request, _versions(request, certification, "replaces"), "ancienne")
+    if old is None:
+        raise Http404(_("Cette certification ne remplace aucune version que vous gérez."))
+    declared = services.version_equivalences_propose(old=old, new=certification, by=request.user)
+    messages.success(
+        request,
+        _("%(n)d correspondance(s) déclarée(s) automatiquement.") % {"n": len(declared)},
+    )
+    url = reverse("www:certifier_version_equivalences", kwargs={"code": certification.code})
+    return redirect(f"{url}?ancienne={old.code}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certification_retire(request, code):
+    certification = _editable_or_404(request, code)
+    successors = _versions(request, certification, "replaced_by")
+    initial = {"on": certification.retired_on, "replaced_by": successors[0].code if successors else ""}
+    form = forms.RetireForm(_data(request), initial=initial, successors=successors)
+    if request.method == "POST" and form.is_valid():
+        replaced_by = next((c for c in successors if c.code == form.cleaned_data["replaced_by"]), None)
+        try:
+            services.certification_retire(
+                certification=certification,
+                by=request.user,
+                on=form.cleaned_data["on"],
+                replaced_by=replaced_by,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            forms.add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("À partir du %(date)s, %(code)s ne reçoit plus de nouvelle candidature.")
+                % {"date": form.cleaned_data["on"].strftime("%d/%m/%Y"), "code": certification.code},
+            )
+            return redirect(_edit_url(certification, "versions"))
+    return render(request, "www/certifier/version_retire.html", {"certification": certification, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def candidacies_migrate(request, code):
+    """On the old version: its candidacies in progress that can move to the new version, and those that cannot."""
+    certification = _editable_or_404(request, code)
+    successors = _versions(request, certification, "replaced_by")
+    new = _chosen(request, successors, "nouvelle")
+    if new is None:
+        raise Http404(_("Cette certification n'a pas de nouvelle version que vous gérez."))
+    plans = selectors.candidacy_moves_for(user=request.user, old=certification, new=new)
+    movable = [p for p in plans if p.movable]
+    blocked = [p for p in plans if not p.movable]
+    form = forms.MigrateForm(_data(request), movable=movable)
+    if request.method == "POST" and form.is_valid():
+        chosen = [p.candidacy for p in movable if p.candidacy.pk in form.cleaned_data["candidacies"]]
+        try:
+            services.candidacies_migrate(old=certification, new=new, by=request.user, candidacies=chosen)
+        except ValidationError as error:
+            forms.add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(n)d candidature(s) passée(s) sur %(code)s.") % {"n": len(chosen), "code": new.code},
+            )
+            url = reverse("www:certifier_candidacies_migrate", kwargs={"code": certification.code})
+            return redirect(f"{url}?nouvelle={new.code}")
+    return render(
+        request,
+        "www/certifier/version_migrate.html",
+        {
+            "certification": certification,
+            "new": new,
+            "successors": successors,
+            "movable": movable,
+            "blocked": blocked,
+            "form": form,
+        },
     )
