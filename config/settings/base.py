@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cqp.awards",
     "cqp.credentials",
     "cqp.orientation",
+    "cqp.capitalisation",
     "cqp.www",
     "cqp.api",
 ]

@@ -17,6 +17,7 @@ from cqp.candidacies.enums import State
 from cqp.candidacies.models import Candidacy, CandidacyEvent
 from cqp.candidacies.selectors import actor_roles
 from cqp.candidacies.services import candidacy_transition
+from cqp.capitalisation.services import held_blocks_record_from_award, held_blocks_withdraw_for_award
 from cqp.core.models import AuditEvent
 from cqp.juries.enums import Opinion, SessionState
 from cqp.juries.models import AgendaItem, Deliberation, JurySession
@@ -123,6 +124,7 @@ def candidacy_deliver(*, candidacy, by, delivered_on=None) -> DeliveryResult:
         else:
             blocks = list(deliberation.blocks.filter(validated=True).values_list("block_id", flat=True))
         award.blocks.set(blocks)
+        held_blocks_record_from_award(award=award)
         candidacy_transition(candidacy=candidacy, name="deliver", by=by, comment=award.number)
         # The PDF and the signed credential are drawn in the background once the delivery is committed.
         transaction.on_commit(lambda: _issue_documents(award.pk))
@@ -210,6 +212,7 @@ def award_revoke(*, award, by, reason) -> Award:
         from cqp.credentials.services import credential_revoke
 
         credential_revoke(award=award)
+        held_blocks_withdraw_for_award(award=award, by=by)
         CandidacyEvent.objects.create(
             candidacy=award.candidacy, by=by, name="award_revoke", comment=reason, data={"award": award.number}
         )

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from cqp.accounts.enums import OrganisationKind, Role
 from cqp.accounts.models import Membership
-from cqp.catalogue.models import BlockEquivalence
 from cqp.catalogue.selectors import certification_current_blocks
 
 from . import rules, uploads, workflow
@@ -20,24 +19,18 @@ from .selectors import actor_roles, candidacies_idle
 
 
 def held_block_ids(candidate) -> set[int]:
-    """Blocks the person already holds: acquired in any candidacy, and the blocks equivalent to them."""
-    acquired = set(
-        CandidacyBlock.objects.filter(candidacy__candidate=candidate, status=BlockStatus.ACQUIRED).values_list(
-            "block_id", flat=True
-        )
-    )
-    if not acquired:
+    """Blocks the person holds now, and every block equivalent to them (transitively, both ways).
+
+    A block counts as held once a jury validated it AND the certifier delivered it (a certificate or
+    a block attestation), or once certifier staff recorded it from an earlier certification: the
+    capitalisation register (cqp.capitalisation.HeldBlock), not the candidacies' ACQUIRED statuses,
+    which a jury correction can still undo before delivery. Expired rows do not count; a revoked
+    award withdraws its blocks. One query."""
+    from cqp.capitalisation.selectors import held_block_ids_in_force
+
+    if candidate is None or candidate.pk is None:
         return set()
-    equivalent = set(
-        BlockEquivalence.objects.filter(block_id__in=acquired, target_block__isnull=False).values_list(
-            "target_block_id", flat=True
-        )
-    ) | set(
-        BlockEquivalence.objects.filter(target_block_id__in=acquired, block__isnull=False).values_list(
-            "block_id", flat=True
-        )
-    )
-    return acquired | equivalent
+    return held_block_ids_in_force(candidate)
 
 
 @transaction.atomic

@@ -855,6 +855,7 @@ def _apply_decisions(session, by):
 
 def _revoke_for_correction(deliberation, by):
     from cqp.awards.models import Award
+    from cqp.capitalisation.services import held_blocks_withdraw_for_award
     from cqp.credentials.services import credential_revoke
 
     now = timezone.now()
@@ -866,6 +867,7 @@ def _revoke_for_correction(deliberation, by):
     )
     for award in revoked:
         credential_revoke(award=award)
+        held_blocks_withdraw_for_award(award=award, by=by, reason=deliberation.correction_reason)
 
 
 def session_day(session) -> date:

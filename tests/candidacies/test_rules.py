@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from cqp.candidacies import rules, services
 from cqp.catalogue.models import CertificationLineage
+from tests.capitalisation.factories import hold
 
 from .factories import (
     CandidateFactory,
@@ -219,8 +220,7 @@ def test_a_draft_whose_certification_expires_before_submission_is_refused():
 def test_nothing_left_to_acquire_is_refused():
     certification = certification_with_blocks(blocks=1)
     candidate = CandidateFactory(user=UserFactory())
-    earlier = candidacy(candidate=candidate, certification=certification)
-    earlier.blocks.update(status="acquired")
+    hold(candidate, *certification.blocks.all())  # delivered earlier: capitalised
     again = candidacy(candidate=candidate, certification=certification)
     assert list(again.blocks.values_list("status", flat=True)) == ["exempted"]
     with pytest.raises(ValidationError, match="détient déjà toute la certification"):

@@ -9,6 +9,7 @@ from cqp.accounts.enums import Role
 from cqp.candidacies import services
 from cqp.candidacies.models import CandidacyEvent, Message
 from cqp.catalogue.models import BlockEquivalence
+from tests.capitalisation.factories import hold
 
 from .factories import (
     CandidateFactory,
@@ -58,7 +59,7 @@ def test_blocks_added_back_are_exempted_when_the_person_holds_them():
     certification = certification_with_blocks(blocks=2)
     candidate = CandidateFactory()
     earlier = candidacy(candidate=candidate, certification=certification_with_blocks(blocks=1))
-    earlier.blocks.update(status="acquired")
+    hold(candidate, earlier.blocks.get().block)  # delivered: capitalised
     target = certification.blocks.get(position=2)
     BlockEquivalence.objects.create(
         certification=earlier.certification,

@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from cqp.accounts.models import User
 from cqp.candidacies.enums import BlockStatus, State
-from cqp.candidacies.models import Candidacy, CandidacyBlock, Candidate
+from cqp.candidacies.models import Candidacy, Candidate
 from cqp.catalogue.models import CertificationLineage
 from tests.candidacies.factories import CandidateFactory, UserFactory, candidacy, certification_with_blocks
+from tests.capitalisation.factories import hold
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +195,7 @@ def test_add_a_period_shows_one_more_row_and_keeps_the_answers(client, person, c
 def test_blocks_already_held_are_exempted_and_said_so(client, person, certification):
     earlier = candidacy(candidate=CandidateFactory(user=person), certification=certification, funding="PERSONAL")
     held = earlier.blocks.order_by("block__position").first()
-    CandidacyBlock.objects.filter(pk=held.pk).update(status=BlockStatus.ACQUIRED)
+    hold(earlier.candidate, held.block)  # delivered: capitalised
     response = client.post(f"{APPLY}?certification={certification.code}", application(certification), follow=True)
     assert f"Blocs dispensés parce que vous les détenez déjà : {held.block.code}" in text_of(response)
     made = Candidacy.objects.exclude(pk=earlier.pk).get()
