@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from . import assessments, awards, candidacies, juries, training, vae, views
+from . import assessments, awards, candidacies, juries, orientation, passerelles, training, vae, views
 
 app_name = "api"
 
@@ -13,6 +13,8 @@ router.register("certifiers", views.CertifierViewSet, basename="certifier")
 router.register("candidacies", candidacies.CandidacyViewSet, basename="candidacy")
 juries.register(router)
 awards.register(router)
+passerelles.register(router)
+orientation.register(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
