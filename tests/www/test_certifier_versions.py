@@ -155,3 +155,31 @@ def test_anonymous_is_sent_to_sign_in(client, old):
 def test_pages_without_a_version_to_work_with_are_404(signed_in, old):
     assert signed_in.get(url("version_equivalences", old)).status_code == 404
     assert signed_in.get(url("candidacies_migrate", old)).status_code == 404
+
+
+# --------------------------------------------------------------------------- public fiche
+
+
+def test_public_fiches_show_lineage_both_ways_with_date_and_block_mapping(client, alice, old, new):
+    from tests.www.test_catalogue_pages import FICHE_QUERIES
+
+    preparing = text(client.get(reverse("www:certification_detail", args=[new.code])))
+    assert "Nouvelle version en préparation" in preparing
+    services.certification_update(certification=new, by=alice, active=True)
+    services.certification_retire(certification=old, by=alice, on=date(2030, 1, 1), replaced_by=new)
+    old_page = text(client.get(reverse("www:certification_detail", args=[old.code])))
+    assert "Remplacée par" in old_page and new.code in old_page
+    assert "plus de nouvelle candidature à partir du 1 janvier 2030" in old_page
+    assert "Correspondance des blocs entre versions" in old_page
+    assert f"{new.code}BC01" in old_page
+    # Until its retirement date, the old version still takes candidacies.
+    assert "Candidater à cette certification" in old_page
+    new_page = text(client.get(reverse("www:certification_detail", args=[new.code])))
+    assert "Remplace" in new_page and "plus de nouvelle candidature depuis le 1 janvier 2030" in new_page
+    assert f"{old.code}BC02" in new_page
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("www:certification_detail", args=[old.code]))
+    assert len(queries) == FICHE_QUERIES

@@ -4,6 +4,7 @@ Every function here runs a fixed number of queries, whatever the size of the pag
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -107,6 +108,7 @@ class Link:
     code: str
     title: str = ""
     url: str = ""
+    retired_on: object = None  # date from which that version takes no new candidacy, when set
 
 
 @dataclass
@@ -119,6 +121,7 @@ class Passerelle:
     other: Link
     other_block_code: str = ""
     other_block_title: str = ""
+    kind_code: str = ""
 
 
 @dataclass
@@ -134,17 +137,33 @@ class Fiche:
     cpf_reason: str
     access_routes: list[str] = field(default_factory=list)
     opcos: list[Branch] = field(default_factory=list)
+    # Block correspondences with the previous or next version (VERSION equivalences), apart from passerelles.
+    version_pairs: list[Passerelle] = field(default_factory=list)
+    # A new version in preparation (inactive, replacing another, not replaced): not expired.
+    preparing: bool = False
+    # Whether the fiche offers to apply: active, not retired, and not replaced unless a retirement date is ahead.
+    open_for_candidacies: bool = False
 
 
-def _links(codes, known: dict[str, str]) -> list[Link]:
+def _links(codes, known: dict) -> list[Link]:
+    """`known` maps a code to its title, or to (title, retirement date)."""
     from django.urls import reverse
 
-    return [
-        Link(code=c, title=known[c], url=reverse("www:certification_detail", kwargs={"code": c}))
-        if c in known
-        else Link(code=c)
-        for c in codes
-    ]
+    links = []
+    for c in codes:
+        if c not in known:
+            links.append(Link(code=c))
+            continue
+        title, retired_on = known[c] if isinstance(known[c], tuple) else (known[c], None)
+        links.append(
+            Link(
+                code=c,
+                title=title,
+                url=reverse("www:certification_detail", kwargs={"code": c}),
+                retired_on=retired_on,
+            )
+        )
+    return links
 
 
 def certification_fiche(*, code: str) -> Fiche | None:
@@ -162,7 +181,10 @@ def certification_fiche(*, code: str) -> Fiche | None:
     outgoing = list(certification.equivalences.all())
     # Always ask with our own code, so that the query runs (and is counted) even with no lineage.
     wanted = {code, *lineage["replaces"], *lineage["replaced_by"], *(e.target_certification_code for e in outgoing)}
-    known = dict(Certification.objects.filter(code__in=wanted).values_list("code", "title"))
+    rows = list(Certification.objects.filter(code__in=wanted).values_list("code", "title", "retired_on", "active"))
+    known = {code: (title, retired_on) for code, title, retired_on, _active in rows}
+    # A new version still in preparation (in the catalogue, inactive) does not close this one yet.
+    successors = [c for c in lineage["replaced_by"] if not any(r[0] == c and not r[3] for r in rows)]
 
     own_blocks = {b.code: b for b in certification.blocks.all()}
     passerelles = [
@@ -173,6 +195,7 @@ def certification_fiche(*, code: str) -> Fiche | None:
             other=_links([e.target_certification_code], known)[0],
             other_block_code=e.target_block.code if e.target_block else e.target_block_code,
             other_block_title=e.target_block.title if e.target_block else "",
+            kind_code=e.kind,
         )
         for e in outgoing
     ]
@@ -186,8 +209,11 @@ def certification_fiche(*, code: str) -> Fiche | None:
                 other=_links([source.code], {source.code: source.title})[0],
                 other_block_code=e.block.code if e.block else "",
                 other_block_title=e.block.title if e.block else "",
+                kind_code=e.kind,
             )
         )
+    version_pairs = [p for p in passerelles if p.kind_code == enums.EquivalenceKind.VERSION]
+    passerelles = [p for p in passerelles if p.kind_code != enums.EquivalenceKind.VERSION]
 
     # The first ones and the count, never the hundreds of rows some fiches have.
     partners_qs = Partner.objects.filter(certification=certification)
@@ -196,7 +222,14 @@ def certification_fiche(*, code: str) -> Fiche | None:
 
     routes = certification.access_routes or []
     certification.lifecycle = certification_lifecycle(certification=certification, replaced_by=lineage["replaced_by"])
+    today = date.today()
+    retired_on = certification.retired_on
     return Fiche(
+        version_pairs=version_pairs,
+        preparing=not certification.active and bool(lineage["replaces"]) and not lineage["replaced_by"],
+        open_for_candidacies=certification.active
+        and not (certification.registration_end and certification.registration_end < today)
+        and (retired_on > today if retired_on else not successors),
         certification=certification,
         lifecycle=certification.lifecycle,
         replaces=_links(lineage["replaces"], known),
