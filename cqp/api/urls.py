@@ -14,7 +14,6 @@ router.register("candidacies", candidacies.CandidacyViewSet, basename="candidacy
 juries.register(router)
 awards.register(router)
 passerelles.register(router)
-passerelles.register(router)
 orientation.register(router)
 
 urlpatterns = [
