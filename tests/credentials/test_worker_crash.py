@@ -57,8 +57,9 @@ def _wait(condition, timeout=120):
 
 
 def test_a_worker_killed_mid_issuance_leaves_exactly_one_document_and_credential_per_award(
-    issuer_key, settings, monkeypatch
+    issuer_key, settings, monkeypatch, tmp_path
 ):
+    settings.MEDIA_ROOT = str(tmp_path / "media")  # this test's files only, to count them
     # Deliver without issuing in this process: the awards go to the real queue, for worker processes.
     monkeypatch.setattr(awards, "_issue_documents", lambda award_id: None)
     session, candidacies, staff = decided_session(opinions=("AWARD",) * 8 + ("PARTIAL",) * 4)
