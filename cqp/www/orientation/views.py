@@ -15,7 +15,7 @@ from .forms import OrientationForm
 @vary_on_headers("HX-Request")
 def simulator(request):
     # Unbound on a first visit, and when only the certification comes from a fiche's link.
-    submitted = "status" in request.GET
+    submitted = bool(set(request.GET) - {"certification"})
     form = OrientationForm(
         request.GET if submitted else None, initial={"certification": request.GET.get("certification", "")}
     )
