@@ -9,8 +9,8 @@ from cqp.www.dashboard import urlpatterns as dashboard_urls
 from cqp.www.documentstyle.urls import urlpatterns as document_style_urls
 from cqp.www.employer.urls import urlpatterns as employer_urls
 from cqp.www.juries.urls import urlpatterns as jury_urls
-from cqp.www.orientation.urls import urlpatterns as orientation_urls
 from cqp.www.jurysession.urls import urlpatterns as jury_session_urls
+from cqp.www.orientation.urls import urlpatterns as orientation_urls
 from cqp.www.pipeline.urls import urlpatterns as pipeline_urls
 from cqp.www.training.urls import urlpatterns as training_urls
 from cqp.www.vae.urls import urlpatterns as vae_urls
