@@ -683,8 +683,9 @@ def fiche_with_blocks(code, blocks):
     return c
 
 
-# Certification and its 11 prefetches, lineage, incoming equivalences, known codes, partners, partner count.
-FICHE_QUERIES = 17
+# Certification and its 11 prefetches, lineage, incoming equivalences, known codes, partners, partner count,
+# the certifications its blocks count for (passerelles).
+FICHE_QUERIES = 18
 
 
 def test_fiche_query_count_does_not_depend_on_the_number_of_blocks(client, django_assert_num_queries):

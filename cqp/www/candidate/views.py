@@ -4,16 +4,23 @@ certification."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cqp.awards.models import Award
 from cqp.candidacies import enrolment
+from cqp.candidacies.enums import Path, Situation
+from cqp.candidacies.models import Candidate
 from cqp.candidacies.selectors import candidacies_visible_to, exempted_block_codes
+from cqp.capitalisation import selectors as capitalisation
+from cqp.catalogue.models import Certification
 from cqp.credentials import openbadges
+from cqp.juries.documents import html_to_pdf
 from cqp.www.candidacies import forms as candidacy_forms
 from cqp.www.candidacies import timeline
 from cqp.www.jurysession import award_documents
@@ -39,7 +46,8 @@ def candidate_home(request):
     for award in awards:
         award.document_state = award_documents.document_state(award)
         award.verification_url = openbadges.verification_url(award)
-    return render(request, "www/candidate/home.html", {"candidacies": candidacies, "awards": awards})
+    context = {"candidacies": candidacies, "awards": awards, **capitalisation_context(request.user)}
+    return render(request, "www/candidate/home.html", context)
 
 
 def _own_awards(user):
@@ -127,3 +135,114 @@ def candidacy_apply(request):
         {"certification": certification, "form": form, "periods": periods},
         status=400 if request.method == "POST" and "add_period" not in request.POST else 200,
     )
+
+
+# --- My blocks of competencies (capitalisation) and passerelles ---------------------------------------
+
+
+def _own_candidate(user):
+    return Candidate.objects.filter(user=user).first()
+
+
+def _holdings_rows(candidate):
+    """The person's held blocks, each award with the state of its document, for the page and the exports."""
+    rows = capitalisation.holdings(candidate) if candidate else []
+    for row in rows:
+        if row.award is not None:
+            row.award.document_state = award_documents.document_state(row.award)
+            row.award.verification_url = openbadges.verification_url(row.award)
+    return rows
+
+
+def _holdings_data(candidate, rows):
+    return {
+        "candidate": {"first_name": candidate.first_name, "last_name": candidate.last_name} if candidate else None,
+        "exported_on": timezone.localdate().isoformat(),
+        "blocks": [
+            {
+                "block": row.block.code,
+                "title": row.block.title,
+                "certification": row.block.certification.code,
+                "certification_title": row.block.certification.title,
+                "source": row.source,
+                "source_label": str(row.source_label),
+                "obtained_on": row.obtained_on.isoformat() if row.obtained_on else None,
+                "expires_on": row.expires_on.isoformat() if row.expires_on else None,
+                "in_force": row.in_force,
+                "award": row.award.number if row.award else None,
+                "verification_url": row.award.verification_url if row.award else None,
+                "reference": row.reference,
+                "via_block": row.via.code if row.via else None,
+                "equivalence_kind": row.kind or None,
+            }
+            for row in rows
+        ],
+    }
+
+
+def capitalisation_context(user) -> dict:
+    candidate = _own_candidate(user)
+    return {
+        "holdings": _holdings_rows(candidate),
+        "passerelles": capitalisation.passerelles_for(candidate) if candidate else [],
+        "situations": Situation.choices,
+        "paths": Path.choices,
+        "last_situation": candidate.candidacies.values_list("situation", flat=True).first() if candidate else "",
+    }
+
+
+@login_required
+@require_GET
+def held_blocks_json(request):
+    candidate = _own_candidate(request.user)
+    data = _holdings_data(candidate, _holdings_rows(candidate))
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="mes-blocs-de-competences.json"'
+    return response
+
+
+@login_required
+@require_GET
+def held_blocks_pdf(request):
+    candidate = _own_candidate(request.user)
+    html = render_to_string(
+        "www/candidate/held_blocks_pdf.html",
+        {"candidate": candidate, "holdings": _holdings_rows(candidate), "today": timezone.localdate()},
+    )
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="mes-blocs-de-competences.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def passerelle_apply(request, code):
+    """One click: a draft candidacy for the blocks of this certification the person does not hold yet."""
+    candidate = _own_candidate(request.user)
+    passerelle = (
+        next((p for p in capitalisation.passerelles_for(candidate) if p.code == code), None) if candidate else None
+    )
+    if passerelle is None:
+        raise Http404(_("Aucune passerelle vers cette certification."))
+    home = reverse("www:candidate_home") + "#passerelles"
+    if passerelle.complete:
+        messages.info(request, _("Vous détenez déjà tous les blocs de cette certification."))
+        return redirect(home)
+    try:
+        candidacy = enrolment.candidacy_apply(
+            by=request.user,
+            submit=False,
+            certification=Certification.objects.get(pk=passerelle.certification_id),
+            path=request.POST.get("path", Path.TRAINING),
+            situation=request.POST.get("situation", ""),
+            block_codes=passerelle.missing_blocks,
+        )
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
+        return redirect(home)
+    messages.success(
+        request,
+        _("Votre candidature est enregistrée comme brouillon pour les blocs manquants : %(codes)s.")
+        % {"codes": ", ".join(passerelle.missing_blocks)},
+    )
+    return redirect(reverse("www:candidacy_detail", kwargs={"pk": candidacy.pk}))

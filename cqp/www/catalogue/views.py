@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from cqp.capitalisation import selectors as capitalisation
+
 from . import selectors
 from .forms import CatalogueFilterForm
 
@@ -47,4 +49,12 @@ def certification_detail(request, code):
     fiche = selectors.certification_fiche(code=code)
     if fiche is None:
         raise Http404(code)
-    return render(request, "www/catalogue/certification_detail.html", {"fiche": fiche, "c": fiche.certification})
+    certification = fiche.certification
+    context = {
+        "fiche": fiche,
+        "c": certification,
+        # Passerelles: where this CQP's blocks count too (one query), and what a signed-in person already holds.
+        "shared_with": capitalisation.certification_shared_with(certification),
+        "mine": capitalisation.passerelle_for_user(request.user, certification),
+    }
+    return render(request, "www/catalogue/certification_detail.html", context)
