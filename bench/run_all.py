@@ -53,6 +53,9 @@ def main():
     credentials = ["--quick"] if options.quick else []
     failures += run("bench/credentials_issue.py", *credentials) != 0
     failures += run("bench/credentials_issue.py", "--postgres", *credentials) != 0
+    passerelles = ["--quick"] if options.quick else []
+    failures += run("bench/passerelles.py", *passerelles) != 0
+    failures += run("bench/passerelles.py", "--postgres", *passerelles) != 0
     print("\nAll targets met." if not failures else f"\n{failures} benchmark run(s) missed a target or failed.")
     return 1 if failures else 0
 
