@@ -19,6 +19,8 @@ from datetime import date
 from django.db import connection
 from django.utils import timezone
 
+from cqp.candidacies.models import Candidate
+from cqp.candidacies.selectors import staff_certifier_ids
 from cqp.catalogue.enums import Source
 from cqp.catalogue.models import Block, BlockEquivalence, Certification
 
@@ -79,6 +81,29 @@ def held_block_ids_in_force(candidate, *, today: date | None = None) -> set[int]
     with connection.cursor() as cursor:
         cursor.execute(_reach_cte(_HELD_SEED) + " SELECT id FROM reach", [candidate.pk, _today(today)])
         return {row[0] for row in cursor.fetchall()}
+
+
+# --- What certifier staff see --------------------------------------------------------------------
+
+
+def candidates_for_certifier_staff(user):
+    """The people certifier staff may record earlier blocks for: those with a candidacy with one of
+    their certifiers (as the pipeline). Nobody for anyone else, platform administrators included:
+    an earlier certification is recorded by its certifier."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Candidate.objects.none()
+    certifiers = staff_certifier_ids(user)
+    if not certifiers:
+        return Candidate.objects.none()
+    return Candidate.objects.filter(candidacies__certifier_id__in=certifiers).distinct()
+
+
+def certifications_for_certifier_staff(user):
+    """The certifications of the user's certifiers (in force, retired or older versions alike: an
+    earlier certificate may be of any of them), by code."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Certification.objects.none()
+    return Certification.objects.filter(certifiers__in=staff_certifier_ids(user)).distinct().order_by("code")
 
 
 # --- The person's blocks -------------------------------------------------------------------------

@@ -13,6 +13,16 @@ from .enums import HeldSource
 from .models import HeldBlock
 
 
+def expiry_date(years, obtained_on):
+    """`obtained_on` plus the certifier's number of years (29 February gives 28 February); None: never."""
+    if not years:
+        return None
+    try:
+        return obtained_on.replace(year=obtained_on.year + years)
+    except ValueError:
+        return obtained_on.replace(year=obtained_on.year + years, day=28)
+
+
 def _audit(*, by, action, candidate_id, before=None, after=None, reason=""):
     AuditEvent.objects.create(
         actor=by,
@@ -34,7 +44,7 @@ def held_blocks_record_from_award(*, award) -> list[HeldBlock]:
     """
     candidate_id = award.candidacy.candidate_id
     today = timezone.localdate()
-    blocks = list(award.blocks.all())
+    blocks = list(award.blocks.select_related("certification"))
     existing = {
         row.block_id: row
         for row in HeldBlock.objects.select_for_update().filter(candidate_id=candidate_id, block__in=blocks)
@@ -52,6 +62,7 @@ def held_blocks_record_from_award(*, award) -> list[HeldBlock]:
                 block=block,
                 source=HeldSource.JURY,
                 obtained_on=award.delivered_on,
+                expires_on=expiry_date(block.certification.block_validity_years, award.delivered_on),
                 award=award,
                 recorded_by=award.delivered_by,
             )
@@ -72,7 +83,7 @@ def held_blocks_withdraw_for_award(*, award, by, reason: str = "") -> list[str]:
     person in force gives them too (the row then points to it). Returns the codes withdrawn."""
     from cqp.awards.models import Award
 
-    rows = list(HeldBlock.objects.select_for_update().filter(award=award).select_related("block"))
+    rows = list(HeldBlock.objects.select_for_update().filter(award=award).select_related("block__certification"))
     withdrawn, moved = [], []
     for row in rows:
         other = (
@@ -86,7 +97,8 @@ def held_blocks_withdraw_for_award(*, award, by, reason: str = "") -> list[str]:
             withdrawn.append(row.block.code)
         else:
             row.award, row.obtained_on = other, other.delivered_on
-            row.save(update_fields=["award", "obtained_on"])
+            row.expires_on = expiry_date(row.block.certification.block_validity_years, other.delivered_on)
+            row.save(update_fields=["award", "obtained_on", "expires_on"])
             moved.append(row.block.code)
     if rows:
         _audit(
@@ -112,7 +124,8 @@ def _may_record(by, block) -> bool:
 @transaction.atomic
 def held_block_record_earlier(*, candidate, block, obtained_on, by, reference: str = "", expires_on=None) -> HeldBlock:
     """Certifier staff (of a certifier of the block's certification) record a block the person
-    obtained earlier, on the proof shown (`reference`). Raises PermissionDenied or ValidationError."""
+    obtained earlier, on the proof shown (`reference`). Without `expires_on`, the certification's
+    rule gives it (`block_validity_years`; none: never). Raises PermissionDenied or ValidationError."""
     if not _may_record(by, block):
         raise PermissionDenied(
             _("Seul le certificateur de cette certification enregistre un bloc obtenu antérieurement.")
@@ -128,6 +141,8 @@ def held_block_record_earlier(*, candidate, block, obtained_on, by, reference: s
         errors["block"] = [_("Cette personne détient déjà ce bloc.")]
     if errors:
         raise ValidationError(errors)
+    if expires_on is None:
+        expires_on = expiry_date(block.certification.block_validity_years, obtained_on)
     row = HeldBlock.objects.create(
         candidate=candidate,
         block=block,
@@ -152,6 +167,34 @@ def held_block_record_earlier(*, candidate, block, obtained_on, by, reference: s
 
 
 @transaction.atomic
+def held_blocks_record_earlier(*, candidate, blocks, obtained_on, by, reference: str = "") -> list[HeldBlock]:
+    """Several blocks of one earlier certificate at once: all recorded, or none. The refusals of every
+    block are gathered (a block already held is named by its code) into one ValidationError."""
+    blocks = list(blocks)
+    if not blocks:
+        raise ValidationError({"blocks": [_("Cochez au moins un bloc.")]})
+    made, errors = [], {}
+    for block in blocks:
+        try:
+            with transaction.atomic():
+                made.append(
+                    held_block_record_earlier(
+                        candidate=candidate, block=block, obtained_on=obtained_on, by=by, reference=reference
+                    )
+                )
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                if name == "block":
+                    name, messages = "blocks", [f"{block.code} : {message}" for message in messages]
+                for message in messages:
+                    if message not in errors.setdefault(name, []):
+                        errors[name].append(message)
+    if errors:
+        raise ValidationError(errors)
+    return made
+
+
+@transaction.atomic
 def capitalisation_backfill(*, by=None) -> int:
     """Fill the held blocks from every award in force delivered before they were recorded. Idempotent:
     a block already held is left as it is. Returns the number of rows made."""
@@ -162,12 +205,17 @@ def capitalisation_backfill(*, by=None) -> int:
         through.objects.filter(award__revoked_at=None)
         .order_by("award__delivered_on", "award_id", "block_id")
         .values_list(
-            "award__candidacy__candidate_id", "block_id", "award_id", "award__delivered_on", "award__delivered_by_id"
+            "award__candidacy__candidate_id",
+            "block_id",
+            "award_id",
+            "award__delivered_on",
+            "award__delivered_by_id",
+            "block__certification__block_validity_years",
         )
     )
     held = set(HeldBlock.objects.values_list("candidate_id", "block_id"))
     rows = []
-    for candidate_id, block_id, award_id, delivered_on, delivered_by_id in pairs.iterator(chunk_size=5000):
+    for candidate_id, block_id, award_id, delivered_on, delivered_by_id, years in pairs.iterator(chunk_size=5000):
         if (candidate_id, block_id) in held:
             continue
         held.add((candidate_id, block_id))
@@ -177,6 +225,7 @@ def capitalisation_backfill(*, by=None) -> int:
                 block_id=block_id,
                 source=HeldSource.JURY,
                 obtained_on=delivered_on,
+                expires_on=expiry_date(years, delivered_on),
                 award_id=award_id,
                 recorded_by_id=delivered_by_id,
             )

@@ -192,6 +192,13 @@ class Certification(models.Model):
         default=True,
         help_text=_("Le parcours individualisé couvre les blocs à acquérir et, si coché, ceux partiellement acquis."),
     )
+    # The certifier's rule on how long a block stays held (capitalisation); null: blocks never expire.
+    block_validity_years = models.PositiveSmallIntegerField(
+        _("durée de validité des blocs acquis (années)"),
+        null=True,
+        blank=True,
+        help_text=_("vide : les blocs acquis n'expirent jamais"),
+    )
     # Rights derived from registry and routes by services.certification_rights(); stored to filter on.
     vae_open = models.BooleanField(_("VAE ouverte"), default=False, db_index=True)
     cpf_eligible = models.BooleanField(_("éligible au CPF"), default=False, db_index=True)

@@ -61,7 +61,16 @@ TEXT_FIELDS = (
     "validation_prerequisites",
 )
 # What staff may change on a certification created on the platform.
-UPDATABLE_FIELDS = ("title", "kind", "level", "active", "registration_end", "access_routes", *TEXT_FIELDS)
+UPDATABLE_FIELDS = (
+    "title",
+    "kind",
+    "level",
+    "active",
+    "registration_end",
+    "access_routes",
+    "block_validity_years",
+    *TEXT_FIELDS,
+)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -201,6 +210,21 @@ def _clean_access_routes(routes) -> list[str]:
         )
     # Stored in the order of the enumeration, as the importer does.
     return [r for r in enums.AccessRoute.values if r in routes]
+
+
+def _clean_validity_years(value) -> int | None:
+    """The certifier's expiry rule for held blocks: a number of years, or None (blocks never expire)."""
+    if value in (None, ""):
+        return None
+    try:
+        years = int(value)
+    except (TypeError, ValueError):
+        years = 0
+    if not 1 <= years <= 99:
+        raise ValidationError(
+            {"block_validity_years": _("Indiquez un nombre d'années entre 1 et 99, ou laissez vide.")}
+        )
+    return years
 
 
 def _clean_date(value, *, field, label):
@@ -405,6 +429,7 @@ def certification_update(*, certification: Certification, by, reason: str = "", 
         "active": bool,
         "registration_end": lambda v: _clean_date(v, field="registration_end", label=_("Fin d'enregistrement")),
         "access_routes": _clean_access_routes,
+        "block_validity_years": _clean_validity_years,
         **{name: (lambda v: (v or "").strip()) for name in TEXT_FIELDS},
     }
     cleaned = {name: cleaners[name](value) for name, value in changes.items()}
@@ -918,6 +943,7 @@ def certification_new_version(
             "optional_criteria_threshold",
             "train_partly_acquired",
             "partial_validation",
+            "block_validity_years",
         )
     }
     new = Certification(

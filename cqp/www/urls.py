@@ -8,6 +8,7 @@ from cqp.www.certifier.urls import urlpatterns as certifier_urls
 from cqp.www.dashboard import urlpatterns as dashboard_urls
 from cqp.www.documentstyle.urls import urlpatterns as document_style_urls
 from cqp.www.employer.urls import urlpatterns as employer_urls
+from cqp.www.holders.urls import urlpatterns as holder_urls
 from cqp.www.juries.urls import urlpatterns as jury_urls
 from cqp.www.jurysession.urls import urlpatterns as jury_session_urls
 from cqp.www.orientation.urls import urlpatterns as orientation_urls
@@ -29,6 +30,7 @@ urlpatterns = [
     *jury_urls,
     *jury_session_urls,
     *pipeline_urls,
+    *holder_urls,
     *training_urls,
     *vae_urls,
     *verify_urls,

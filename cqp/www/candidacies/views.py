@@ -88,6 +88,8 @@ def _render(request, candidacy, *, bound=None, document_form=None, message_form=
         "message_form": message_form or forms.MessageForm(auto_id="id_message_%s"),
         "back": _back_link(roles),
         "may_assign": bool(roles & {workflow.CERTIFIER, workflow.ADMIN}) and candidacy.state in workflow.OPEN_STATES,
+        # The certifier's staff record the person's earlier certifications on the holder's page.
+        "may_record_blocks": workflow.CERTIFIER in roles,
         # The block grids and the jury preparation panel are for the assessors and the certifier.
         "may_see_assessments": bool(roles & {workflow.ASSESSOR, workflow.CERTIFIER, workflow.ADMIN})
         and candidacy.state in {State.IN_ASSESSMENT, State.READY_FOR_JURY, State.SCHEDULED_FOR_JURY},

@@ -129,6 +129,13 @@ class CertificationUpdateForm(_TextsMixin):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    block_validity_years = forms.IntegerField(
+        label=_("Durée de validité des blocs acquis (années)"),
+        required=False,
+        min_value=1,
+        max_value=99,
+        help_text=_("vide : les blocs acquis n'expirent jamais"),
+    )
     reason = forms.CharField(
         label=_("Motif de la modification"),
         required=False,
