@@ -62,6 +62,7 @@ class EarlierBlocksForm(forms.Form):
     reference = forms.CharField(
         label=_("Référence du certificat antérieur"),
         max_length=255,
+        widget=forms.TextInput(attrs={"size": 60}),
         help_text=_("Numéro, organisme qui l'a délivré, date : de quoi retrouver le document présenté."),
     )
 
