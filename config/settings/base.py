@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "cqp.credentials",
     "cqp.orientation",
     "cqp.capitalisation",
+    "cqp.imports",
     "cqp.reporting",
     "cqp.www",
     "cqp.api",

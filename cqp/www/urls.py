@@ -9,6 +9,7 @@ from cqp.www.dashboard import urlpatterns as dashboard_urls
 from cqp.www.documentstyle.urls import urlpatterns as document_style_urls
 from cqp.www.employer.urls import urlpatterns as employer_urls
 from cqp.www.holders.urls import urlpatterns as holder_urls
+from cqp.www.imports.urls import urlpatterns as import_urls
 from cqp.www.juries.urls import urlpatterns as jury_urls
 from cqp.www.jurysession.urls import urlpatterns as jury_session_urls
 from cqp.www.orientation.urls import urlpatterns as orientation_urls
@@ -36,4 +37,5 @@ urlpatterns = [
     *verify_urls,
     *orientation_urls,
     *document_style_urls,
+    *import_urls,
 ]
