@@ -181,6 +181,13 @@ def personal_data_export(*, user: User) -> dict:
         "last_name": candidate.last_name,
         "birth_date": _date(candidate.birth_date),
         "email": candidate.email,
+        "other_first_names": candidate.other_first_names,
+        "usage_name": candidate.usage_name,
+        "sex": candidate.sex,
+        "birth_country": candidate.birth_country,
+        "birth_insee_code": candidate.birth_insee_code,
+        "birth_postal_code": candidate.birth_postal_code,
+        "birth_city": candidate.birth_city,
         "created_at": _date(candidate.created_at),
     }
     candidacies = (

@@ -1,11 +1,41 @@
 """Candidates and their candidacies: one person, one certification version, one path."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import enums
+
+# Formats the Caisse des Dépôts "accrochage" file needs for the holder's place of birth.
+validate_insee_commune = RegexValidator(
+    r"^(?:[0-9]{2}|2[AB])[0-9]{3}$",
+    _(
+        "Le code commune INSEE compte 5 caractères : 5 chiffres (ex. 75056), ou 2A/2B suivi de 3 chiffres "
+        "pour la Corse."
+    ),
+)
+validate_postal_code = RegexValidator(r"^[0-9]{5}$", _("Le code postal compte 5 chiffres (ex. 69001)."))
+validate_insee_country = RegexValidator(
+    r"^[0-9]{3}$",
+    _("Le code pays INSEE compte 3 chiffres (ex. 100 pour la France, 352 pour l'Algérie)."),
+)
+
+# INSEE country code of France (COG 99100): a person born in France is located by commune.
+FRANCE_INSEE = "100"
+
+
+def validate_not_future(value):
+    if value and value > timezone.localdate():
+        raise ValidationError(_("La date ne peut pas être dans le futur."), code="future")
+
+
+class Sex(models.TextChoices):
+    # The two values the Caisse des Dépôts schema accepts (type "genre").
+    F = "F", _("Féminin")
+    M = "M", _("Masculin")
 
 
 class Candidate(models.Model):
@@ -21,8 +51,39 @@ class Candidate(models.Model):
     )
     first_name = models.CharField(_("prénom"), max_length=150)
     last_name = models.CharField(_("nom de naissance"), max_length=150)
-    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True, validators=[validate_not_future])
     email = models.EmailField(_("e-mail"), blank=True)
+    # Identity the holder declaration (accrochage) needs; blank for records made before it was asked.
+    other_first_names = models.CharField(
+        _("autres prénoms"),
+        max_length=150,
+        blank=True,
+        help_text=_("Dans l'ordre de l'état civil, séparés par un espace."),
+    )
+    usage_name = models.CharField(_("nom d'usage"), max_length=150, blank=True)
+    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices, blank=True)
+    birth_country = models.CharField(
+        _("pays de naissance (code INSEE)"),
+        max_length=3,
+        blank=True,
+        validators=[validate_insee_country],
+        help_text=_("3 chiffres : 100 pour la France."),
+    )
+    birth_insee_code = models.CharField(
+        _("code INSEE de la commune de naissance"),
+        max_length=5,
+        blank=True,
+        validators=[validate_insee_commune],
+        help_text=_("Par exemple 75056 pour Paris, 2A004 pour Ajaccio."),
+    )
+    birth_postal_code = models.CharField(
+        _("code postal de la commune de naissance"),
+        max_length=5,
+        blank=True,
+        validators=[validate_postal_code],
+        help_text=_("À défaut du code INSEE."),
+    )
+    birth_city = models.CharField(_("commune de naissance"), max_length=60, blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     class Meta:

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("espace/candidat/", views.candidate_home, name="candidate_home"),
+    path("espace/candidat/identite/", views.candidate_identity, name="candidate_identity"),
     path("espace/candidat/candidater/", views.candidacy_apply, name="candidacy_apply"),
     path("espace/candidat/documents/<uuid:uuid>.pdf", views.award_document_pdf, name="candidate_award_pdf"),
     path("espace/candidat/documents/<uuid:uuid>.json", views.award_credential_json, name="candidate_award_credential"),

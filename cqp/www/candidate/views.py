@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cqp.awards.models import Award
-from cqp.candidacies import enrolment
+from cqp.candidacies import enrolment, identity
 from cqp.candidacies.enums import Path, Situation
 from cqp.candidacies.models import Candidate
 from cqp.candidacies.selectors import candidacies_visible_to, exempted_block_codes
@@ -246,3 +246,22 @@ def passerelle_apply(request, code):
         % {"codes": ", ".join(passerelle.missing_blocks)},
     )
     return redirect(reverse("www:candidacy_detail", kwargs={"pk": candidacy.pk}))
+
+
+# --- My civil identity (needed on certificates and for the Caisse des Dépôts declaration) -------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def candidate_identity(request):
+    candidate = _own_candidate(request.user)
+    if candidate is None:
+        raise Http404
+    form = forms.IdentityForm(request.POST or None, instance=candidate)
+    if request.method == "POST" and form.is_valid():
+        identity.candidate_identity_update(
+            candidate=candidate, by=request.user, **{name: form.cleaned_data[name] for name in form.Meta.fields}
+        )
+        messages.success(request, _("Votre identité est enregistrée."))
+        return redirect("www:candidate_identity")
+    return render(request, "www/candidate/identity.html", {"form": form})
