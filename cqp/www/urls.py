@@ -14,6 +14,7 @@ from cqp.www.juries.urls import urlpatterns as jury_urls
 from cqp.www.jurysession.urls import urlpatterns as jury_session_urls
 from cqp.www.orientation.urls import urlpatterns as orientation_urls
 from cqp.www.pipeline.urls import urlpatterns as pipeline_urls
+from cqp.www.reporting.urls import urlpatterns as reporting_urls
 from cqp.www.training.urls import urlpatterns as training_urls
 from cqp.www.vae.urls import urlpatterns as vae_urls
 from cqp.www.verify.urls import urlpatterns as verify_urls
@@ -31,6 +32,7 @@ urlpatterns = [
     *jury_urls,
     *jury_session_urls,
     *pipeline_urls,
+    *reporting_urls,
     *holder_urls,
     *training_urls,
     *vae_urls,
