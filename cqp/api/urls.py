@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from . import assessments, awards, candidacies, juries, orientation, passerelles, training, vae, views
+from . import assessments, awards, candidacies, juries, orientation, passerelles, stats, training, vae, views
 
 app_name = "api"
 
@@ -15,6 +15,7 @@ juries.register(router)
 awards.register(router)
 passerelles.register(router)
 orientation.register(router)
+stats.register(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
