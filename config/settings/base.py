@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cqp.capitalisation",
     "cqp.imports",
     "cqp.reporting",
+    "cqp.accrochage",
     "cqp.www",
     "cqp.api",
 ]
