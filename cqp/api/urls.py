@@ -2,7 +2,19 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from . import assessments, awards, candidacies, juries, orientation, passerelles, stats, training, vae, views
+from . import (
+    accrochage,
+    assessments,
+    awards,
+    candidacies,
+    juries,
+    orientation,
+    passerelles,
+    stats,
+    training,
+    vae,
+    views,
+)
 
 app_name = "api"
 
@@ -16,6 +28,7 @@ awards.register(router)
 passerelles.register(router)
 orientation.register(router)
 stats.register(router)
+accrochage.register(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
