@@ -1,5 +1,6 @@
 """Server-rendered pages, one module per area; every name lives in the `www` namespace."""
 
+from cqp.www.accrochage.urls import urlpatterns as accrochage_urls
 from cqp.www.assessor.urls import urlpatterns as assessor_urls
 from cqp.www.candidacies.urls import urlpatterns as candidacy_urls
 from cqp.www.candidate.urls import urlpatterns as candidate_urls
@@ -40,4 +41,5 @@ urlpatterns = [
     *orientation_urls,
     *document_style_urls,
     *import_urls,
+    *accrochage_urls,
 ]
