@@ -8,6 +8,7 @@ loops over candidacies in Python; each figure comes back as explicit rows.
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Count,
@@ -38,10 +39,6 @@ PERIOD_DELIVERED = "delivered"
 FAILED_BLOCKS_LIMIT = 10
 # Histogram of the time from application to delivery: bins in days, the last one open-ended.
 DURATION_BINS = (0, 90, 180, 270, 365, 545, 730)
-PERCENTILES_SQL = (
-    "SELECT percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP "
-    "(ORDER BY extract(epoch FROM t.d) / 86400) FROM ({inner}) AS t(d)"
-)
 
 
 @dataclass(frozen=True)
@@ -335,33 +332,47 @@ def _days(value) -> float | None:
     return float(value)
 
 
-def _bin_counts(qs) -> tuple[int, list[DurationBin]]:
-    """The histogram in the same pass as the count: one conditional count per bin."""
-    bounds = [*DURATION_BINS, None]
-    pairs = list(zip(bounds[:-1], bounds[1:], strict=True))
-    aggregates = {"n": Count("pk")}
-    for i, (low, high) in enumerate(pairs):
-        q = Q(duration__gte=datetime.timedelta(days=low))
-        if high is not None:
-            q &= Q(duration__lt=datetime.timedelta(days=high))
-        aggregates[f"bin{i}"] = Count("pk", filter=q)
-    values = qs.aggregate(**aggregates)
-    return values["n"], [DurationBin(low, high, values[f"bin{i}"]) for i, (low, high) in enumerate(pairs)]
+# The days of a duration as the database stores it: an interval on PostgreSQL, microseconds on SQLite.
+DAYS_SQL = {"postgresql": "extract(epoch FROM t.d) / 86400", "sqlite": "t.d / 86400000000.0"}
+# Keeps the inner query from being merged into the outer one, which would repeat its correlated subquery
+# (the submission date) in every conditional count.
+NO_FLATTEN_SQL = {"postgresql": " OFFSET 0", "sqlite": " LIMIT -1"}
+DURATIONS_SQL = "SELECT COUNT(*), {bins}{percentiles} FROM ({inner}{no_flatten}) AS t(d)"
+PERCENTILES_SQL = ", percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY {days})"
 
 
 def duration_stats(filters: Filters) -> DurationStats:
     qs = _durations_queryset(filters)
-    count, bins = _bin_counts(qs)
+    bounds = [*DURATION_BINS, None]
+    pairs = list(zip(bounds[:-1], bounds[1:], strict=True))
+    vendor = connection.vendor if connection.vendor in DAYS_SQL else "sqlite"
+    days = DAYS_SQL[vendor]
+    # The count and the histogram (and, on PostgreSQL, the quartiles) in one pass over the durations.
+    bins_sql = [
+        f"SUM(CASE WHEN {days} >= {low}" + (f" AND {days} < {high}" if high is not None else "") + " THEN 1 ELSE 0 END)"
+        for low, high in pairs
+    ]
+    percentiles = PERCENTILES_SQL.format(days=days) if vendor == "postgresql" else ""
+    try:
+        inner, params = qs.values_list("duration").query.sql_with_params()
+    except EmptyResultSet:  # an empty scope: nothing to read
+        return DurationStats(0, None, None, None, [DurationBin(low, high, 0) for low, high in pairs])
+    # Only integers and Django's own compiled SQL are put together here; the parameters stay apart.
+    query = DURATIONS_SQL.format(
+        bins=", ".join(bins_sql), percentiles=percentiles, inner=inner, no_flatten=NO_FLATTEN_SQL[vendor]
+    )
+    if vendor == "sqlite":
+        # SQLite has no column list on a derived table: name the column inside.
+        query = query.replace(" AS t(d)", " AS t").replace("t.d", "t.duration")
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        row = cursor.fetchone()
+    count = row[0]
+    bins = [DurationBin(low, high, int(row[1 + i] or 0)) for i, (low, high) in enumerate(pairs)]
     if not count:
         return DurationStats(0, None, None, None, bins)
-    if connection.vendor == "postgresql":
-        # One sort for the three quartiles, in the database.
-        sql, params = qs.values_list("duration").query.sql_with_params()
-        with connection.cursor() as cursor:
-            # The inner SQL is Django's own, compiled with its parameters kept apart.
-            query = PERCENTILES_SQL.format(inner=sql)
-            cursor.execute(query, params)
-            q1, median, q3 = cursor.fetchone()[0]
+    if vendor == "postgresql":
+        q1, median, q3 = row[-1]
         return DurationStats(count, float(q1), float(median), float(q3), bins)
     # Portable fallback: the two neighbours of each quantile, read in order with LIMIT/OFFSET, interpolated
     # as percentile_cont does.
