@@ -66,7 +66,7 @@ def bar_chart(table) -> BarChart | None:
     bars = []
     for i, (label, value) in enumerate(rows):
         y = i * (BAR_HEIGHT + GAP)
-        short = label if len(label) <= 38 else label[:37] + "…"
+        short = label if len(label) <= 32 else label[:31] + "…"
         bars.append(Bar(short, value, _shown(value), y, max(1, round(room * value / top)), y + BAR_HEIGHT - 6))
     return BarChart(table.name, table.caption, WIDTH, len(rows) * (BAR_HEIGHT + GAP), LABEL_WIDTH, bars)
 
