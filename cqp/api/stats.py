@@ -169,7 +169,7 @@ class StatsViewSet(viewsets.ViewSet):
         if not selectors.may_see_statistics(request.user):
             raise exceptions.NotFound(STATS_NOT_FOUND)
         filters = filters_from_query(request.query_params, selectors.scope_for(request.user))
-        return Response(as_json(selectors.statistics(filters)))
+        return Response(as_json(selectors.cached_statistics(filters)))
 
 
 def register(router):

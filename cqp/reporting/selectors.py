@@ -6,8 +6,11 @@ loops over candidacies in Python; each figure comes back as explicit rows.
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
@@ -429,6 +432,23 @@ def yearly_holders(filters: Filters) -> list[YearRow]:
         YearRow(row["year"], row["certification__code"], row["certification__title"], row["holders"], row["vae"])
         for row in rows
     ]
+
+
+def cached_statistics(filters: Filters) -> Statistics:
+    """The figures, kept for CQP_STATISTICS_CACHE_SECONDS (10 minutes by default; 0: always computed).
+
+    Over a million candidacies the aggregates take seconds: a page reloaded, filtered back or exported
+    table by table reads them once. Figures a few minutes old are fine for reporting; the page says so.
+    """
+    seconds = getattr(settings, "CQP_STATISTICS_CACHE_SECONDS", 600)
+    if not seconds:
+        return statistics(filters)
+    key = "cqp:statistics:" + hashlib.sha256(repr(filters).encode()).hexdigest()
+    stats = cache.get(key)
+    if stats is None:
+        stats = statistics(filters)
+        cache.set(key, stats, seconds)
+    return stats
 
 
 def statistics(filters: Filters) -> Statistics:

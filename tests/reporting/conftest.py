@@ -5,6 +5,12 @@ from tests.candidacies.factories import UserFactory, admin_user, certifier_staff
 from tests.juries.factories import decided_session
 
 
+@pytest.fixture(autouse=True)
+def _figures_always_computed(settings):
+    """The cache is tested on its own; every other test reads fresh figures."""
+    settings.CQP_STATISTICS_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def decided(db):
     """One signed session deciding AWARD, PARTIAL and REFUSAL on three candidacies, delivered today

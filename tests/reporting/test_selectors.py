@@ -132,3 +132,18 @@ def test_filters_period_branch_certification(decided, foreign):
     assert len(stats.yearly) == 1
     before = scope(candidacies, period_on="delivered", date_to=delivered_on - datetime.timedelta(days=1))
     assert selectors.statistics(before).total == 0
+
+
+def test_figures_are_kept_for_a_while(decided, settings, django_assert_num_queries):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.CQP_STATISTICS_CACHE_SECONDS = 600
+    _, candidacies, _ = decided
+    first = selectors.cached_statistics(scope(candidacies))
+    with django_assert_num_queries(0):
+        again = selectors.cached_statistics(scope(candidacies))
+    assert again == first
+    # Other filters, other figures.
+    assert selectors.cached_statistics(Filters(certifier_ids=())).total == 0
+    cache.clear()

@@ -35,7 +35,7 @@ def statistics(request):
     if not selectors.may_see_statistics(request.user):
         raise Http404(_("Page introuvable."))
     form = StatisticsFilterForm(request.GET or None, certifier_ids=selectors.scope_for(request.user))
-    stats = selectors.statistics(form.filters())
+    stats = selectors.cached_statistics(form.filters())
     tables = build_tables(stats)
     file_format = request.GET.get("format")
     if file_format:
