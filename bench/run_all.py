@@ -56,6 +56,9 @@ def main():
     passerelles = ["--quick"] if options.quick else []
     failures += run("bench/passerelles.py", *passerelles) != 0
     failures += run("bench/passerelles.py", "--postgres", *passerelles) != 0
+    accrochage = ["--quick"] if options.quick else []
+    failures += run("bench/accrochage.py", *accrochage) != 0
+    failures += run("bench/accrochage.py", "--postgres", *accrochage) != 0
     statistics = ["--quick"] if options.quick else []
     failures += run("bench/statistics.py", "--postgres", *statistics) != 0
     print("\nAll targets met." if not failures else f"\n{failures} benchmark run(s) missed a target or failed.")

@@ -102,3 +102,21 @@ def test_dashboard_links_the_page(delivered, client):
     _award_list, staff = delivered
     client.force_login(staff)
     assert reverse("www:accrochage") in client.get(reverse("www:dashboard")).content.decode()
+
+
+def test_page_queries_do_not_grow_with_rows(delivered, today, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    award_list, staff = delivered
+    certifier = award_list[0].certifier
+    client.force_login(staff)
+    complete(award_list[0].candidacy.candidate, sex="")
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("www:accrochage"), period(certifier, today))
+    for award in award_list:
+        complete(award.candidacy.candidate, sex="")
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(reverse("www:accrochage"), period(certifier, today))
+    assert all(award.number in page.content.decode() for award in award_list)
+    assert len(three) == len(one)
