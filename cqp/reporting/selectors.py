@@ -26,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cqp.awards.enums import AwardKind
@@ -443,7 +444,8 @@ def cached_statistics(filters: Filters) -> Statistics:
     seconds = getattr(settings, "CQP_STATISTICS_CACHE_SECONDS", 600)
     if not seconds:
         return statistics(filters)
-    key = "cqp:statistics:" + hashlib.sha256(repr(filters).encode()).hexdigest()
+    # The rows carry translated labels: one entry per language too.
+    key = "cqp:statistics:" + hashlib.sha256(f"{get_language()}:{filters!r}".encode()).hexdigest()
     stats = cache.get(key)
     if stats is None:
         stats = statistics(filters)
