@@ -223,14 +223,32 @@ def _deliberations(filters: Filters):
 # Figures -----------------------------------------------------------------------------------------
 
 
-def _counts(filters: Filters, field_name: str, choices) -> list[CountRow]:
+COUNTED = {"state": State.choices, "path": Path.choices, "situation": Situation.choices, "funding": Funding.choices}
+
+
+def _count_rows(counts: dict, choices) -> list[CountRow]:
     labels = dict(choices)
-    rows = candidacies(filters).values(field_name).annotate(n=Count("pk")).order_by(field_name)
-    counts = {row[field_name]: row["n"] for row in rows}
+    counts = dict(counts)
     # Every choice in its own order, then anything else (a blank funding) at the end.
     out = [CountRow(key, str(label), counts.pop(key)) for key, label in labels.items() if key in counts]
     out += [CountRow(key or "", str(labels.get(key, "—")) if key else "—", n) for key, n in counts.items()]
     return out
+
+
+def _counts(filters: Filters, field_name: str, choices) -> list[CountRow]:
+    rows = candidacies(filters).values(field_name).annotate(n=Count("pk")).order_by(field_name)
+    return _count_rows({row[field_name]: row["n"] for row in rows}, choices)
+
+
+def counts_by_every_dimension(filters: Filters) -> dict[str, list[CountRow]]:
+    """State, path, situation and funding in one pass over the candidacies: grouped by the four at once
+    (a few hundred groups at most), then each summed over the groups."""
+    rows = candidacies(filters).values(*COUNTED).annotate(n=Count("pk")).order_by()
+    totals = {name: {} for name in COUNTED}
+    for row in rows:
+        for name in COUNTED:
+            totals[name][row[name]] = totals[name].get(row[name], 0) + row["n"]
+    return {name: _count_rows(totals[name], choices) for name, choices in COUNTED.items()}
 
 
 def counts_by_state(filters: Filters) -> list[CountRow]:
@@ -454,14 +472,14 @@ def cached_statistics(filters: Filters) -> Statistics:
 
 
 def statistics(filters: Filters) -> Statistics:
-    by_state = counts_by_state(filters)
+    counts = counts_by_every_dimension(filters)
     return Statistics(
         filters=filters,
-        total=sum(row.count for row in by_state),
-        by_state=by_state,
-        by_path=counts_by_path(filters),
-        by_situation=counts_by_situation(filters),
-        by_funding=counts_by_funding(filters),
+        total=sum(row.count for row in counts["state"]),
+        by_state=counts["state"],
+        by_path=counts["path"],
+        by_situation=counts["situation"],
+        by_funding=counts["funding"],
         rates_by_certification=rates_by_certification(filters),
         rates_by_session=rates_by_session(filters),
         rates_by_assessment_centre=rates_by_assessment_centre(filters),

@@ -147,3 +147,17 @@ def test_figures_are_kept_for_a_while(decided, settings, django_assert_num_queri
     # Other filters, other figures.
     assert selectors.cached_statistics(Filters(certifier_ids=())).total == 0
     cache.clear()
+
+
+def test_counts_in_one_pass_match_each_dimension(decided, foreign):
+    from tests.candidacies.factories import candidacy as draft_candidacy
+
+    _, candidacies, _ = decided
+    draft_candidacy(certification=candidacies[0].certification, funding="CPF", path="VAE")
+    filters = scope(candidacies)
+    together = selectors.counts_by_every_dimension(filters)
+    assert together["state"] == selectors.counts_by_state(filters)
+    assert together["path"] == selectors.counts_by_path(filters)
+    assert together["situation"] == selectors.counts_by_situation(filters)
+    assert together["funding"] == selectors.counts_by_funding(filters)
+    assert {row.key: row.count for row in together["path"]} == {"TRAINING": 3, "VAE": 1}
