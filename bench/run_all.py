@@ -60,7 +60,7 @@ def main():
     failures += run("bench/accrochage.py", *accrochage) != 0
     failures += run("bench/accrochage.py", "--postgres", *accrochage) != 0
     statistics = ["--quick"] if options.quick else []
-    failures += run("bench/statistics.py", "--postgres", *statistics) != 0
+    failures += run("bench/statistics_page.py", "--postgres", *statistics) != 0
     print("\nAll targets met." if not failures else f"\n{failures} benchmark run(s) missed a target or failed.")
     return 1 if failures else 0
 

@@ -5,10 +5,10 @@ administrator (every certifier) and for the staff of the largest certifier, plus
 The figures are kept ten minutes per set of filters (cqp.reporting.selectors.cached_statistics): the
 first request of each computes them and is timed apart (`cold_ms`, no target met there at this size).
 
-    .venv/bin/python bench/statistics.py --postgres            # PostgreSQL database cqp_bench_stats
-    .venv/bin/python bench/statistics.py                       # SQLite file bench/data/statistics_bench.sqlite3
-    .venv/bin/python bench/statistics.py --postgres --quick    # 50,000 candidacies
-    .venv/bin/python bench/statistics.py --postgres --reuse    # measure again on the data already built
+    .venv/bin/python bench/statistics_page.py --postgres            # PostgreSQL database cqp_bench_stats
+    .venv/bin/python bench/statistics_page.py                       # SQLite file bench/data/statistics_bench.sqlite3
+    .venv/bin/python bench/statistics_page.py --postgres --quick    # 50,000 candidacies
+    .venv/bin/python bench/statistics_page.py --postgres --reuse    # measure again on the data already built
 
 The database is made afresh and migrated, then filled with raw bulk inserts (COPY on PostgreSQL,
 executemany in large batches on SQLite), deterministic (fixed seed): 6 certifiers of unequal size, 12
@@ -33,12 +33,6 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-# This file's name hides the standard library's `statistics` (the script's folder comes first on the path):
-# load the real one first, so that timing.py and everything else get it.
-_here = sys.path.pop(0)
-import statistics  # noqa: E402, F401, I001
-
-sys.path.insert(0, _here)
 import timing  # noqa: E402  (bench/timing.py, beside this script)
 
 ROOT = Path(__file__).resolve().parent.parent
