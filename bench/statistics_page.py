@@ -1,9 +1,10 @@
 """Server time of the statistics page with 1,000,000 candidacies.
 
-Target (issue 8): the page in <= 1 s of server time (p95 of 10 requests after warm-up), for a platform
-administrator (every certifier) and for the staff of the largest certifier, plus one filtered request.
-The figures are kept ten minutes per set of filters (cqp.reporting.selectors.cached_statistics): the
-first request of each computes them and is timed apart (`cold_ms`, no target met there at this size).
+Target (issue 8): the page in <= 1 s of server time, for a platform administrator (every certifier),
+for the staff of the largest certifier, and for one filtered request. The figures are kept ten minutes
+per set of filters (cqp.reporting.selectors.cached_statistics): the first request of each computes them
+(`cold_ms`); the next ten are timed (p50/p95). The target counts both: it is NOT met at this size while
+the first request computes (1.6 to 10.6 s); `met_cached` says whether the cached requests meet it.
 
     .venv/bin/python bench/statistics_page.py --postgres            # PostgreSQL database cqp_bench_stats
     .venv/bin/python bench/statistics_page.py                       # SQLite file bench/data/statistics_bench.sqlite3
@@ -431,7 +432,9 @@ def main():
     for row in rows:
         row.pop("_samples", None)
         row["target_p95_ms"] = TARGET_P95_MS
-        row["met"] = row["p95_ms"] <= TARGET_P95_MS
+        # The target holds for every request, the first one (figures computed) included.
+        row["met_cached"] = row["p95_ms"] <= TARGET_P95_MS
+        row["met"] = row["met_cached"] and row["cold_ms"] <= TARGET_P95_MS
     result = {
         "benchmark": "statistics",
         "date": datetime.now(UTC).date().isoformat(),
