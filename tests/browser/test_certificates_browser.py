@@ -11,30 +11,10 @@ from django.core.management import call_command
 from cqp.accounts.models import User
 from cqp.awards.models import Award
 from cqp.credentials.models import AwardDocument
+from tests.browser.people import PASSWORD, signed_in, with_password
 from tests.juries.factories import decided_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "mot-de-passe-solide"
-
-
-def with_password(user):
-    user = User.objects.get(pk=user.pk)
-    user.set_password(PASSWORD)
-    user.save(update_fields=["password"])
-    return user
-
-
-def signed_in(chromium, live_server, user):
-    context = chromium.new_context(locale="fr-FR", base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto("/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/espace/")
-    return context, page
 
 
 def test_delivery_issuance_reissue_style_verification_and_download(

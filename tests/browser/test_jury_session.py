@@ -6,39 +6,17 @@ sees the numbers, then the awards register. Axe checks each page on the way."""
 import pytest
 from django.utils import timezone
 
-from cqp.accounts.models import User
 from cqp.awards.models import Award
 from cqp.candidacies.enums import State
 from cqp.juries import services
 from cqp.juries.enums import College, MemberRole, SessionState
 from cqp.juries.models import Deliberation
+from tests.browser.people import signed_in, with_password
 from tests.candidacies.factories import certification_with_blocks
 from tests.catalogue.factories import EvaluationCriterionFactory
 from tests.juries.factories import jury_with_members, ready_candidacy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "mot-de-passe-solide"
-
-
-def with_password(user):
-    user = User.objects.get(pk=user.pk)
-    user.set_password(PASSWORD)
-    user.save(update_fields=["password"])
-    return user
-
-
-def browser_of(chromium, live_server, user):
-    """A browser context of its own for this person, signed in."""
-    context = chromium.new_context(locale="fr-FR", base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto("/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/espace/")
-    return context, page
 
 
 def test_a_jury_session_from_attendance_to_delivery(chromium, live_server, axe):
@@ -57,7 +35,7 @@ def test_a_jury_session_from_attendance_to_delivery(chromium, live_server, axe):
     contexts = []
     try:
         # The staff records who is present and opens the deliberation.
-        context, page = browser_of(chromium, live_server, staff)
+        context, page = signed_in(chromium, live_server, staff)
         contexts.append(context)
         page.goto(session_url)
         problems = page.get_by_role("region", name="Ce qui empêche encore de délibérer")
@@ -75,7 +53,7 @@ def test_a_jury_session_from_attendance_to_delivery(chromium, live_server, axe):
         assert session.state == SessionState.OPEN
 
         # A member opens the dossier and deliberates with the keyboard only.
-        context, page = browser_of(chromium, live_server, member)
+        context, page = signed_in(chromium, live_server, member)
         contexts.append(context)
         page.goto(session_url)
         page.get_by_role("link", name=str(candidacy.candidate)).click()
@@ -112,7 +90,7 @@ def test_a_jury_session_from_attendance_to_delivery(chromium, live_server, axe):
         assert deliberation.opinion == "AWARD" and deliberation.employers_for == 2 and deliberation.employees_for == 2
 
         # The president closes the deliberations, then signs.
-        context, page = browser_of(chromium, live_server, president)
+        context, page = signed_in(chromium, live_server, president)
         contexts.append(context)
         page.goto(session_url)
         page.get_by_role("button", name="Clore les délibérations").click()
@@ -123,7 +101,7 @@ def test_a_jury_session_from_attendance_to_delivery(chromium, live_server, axe):
         page.get_by_role("button", name="Je signe le procès-verbal").click()
         page.wait_for_selector("text=l'autre signature est attendue")
 
-        context, page = browser_of(chromium, live_server, vice)
+        context, page = signed_in(chromium, live_server, vice)
         contexts.append(context)
         page.goto(session_url)
         page.get_by_role("link", name="Signer le procès-verbal").click()
