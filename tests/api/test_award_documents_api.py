@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from cqp.accounts.enums import Role
 from cqp.awards import services as awards
@@ -65,7 +66,7 @@ def test_an_issued_award_gives_the_staff_pdf_and_the_public_credential(api, sign
 
     assert row["document_url"] == site(reverse("www:award_document_pdf", kwargs={"pk": award.pk}))
     assert row["credential_url"] == site(f"/verify/{award.uuid}/credential.json")
-    assert row["document_issued_at"].startswith(document.rendered_at.date().isoformat())
+    assert row["document_issued_at"].startswith(timezone.localtime(document.rendered_at).date().isoformat())
     assert api.get(f"/api/v1/awards/{award.pk}/").json() == row
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cqp.accounts.enums import Role
 from cqp.accounts.models import User
@@ -136,7 +137,7 @@ def test_a_revoked_award_shows_its_date_and_no_download(client, signing):
 
     page = text(client.get(reverse("www:candidate_home")))
 
-    assert f"retiré le {award.revoked_at.day}" in page
+    assert f"retiré le {timezone.localtime(award.revoked_at).day}" in page  # the day in Paris
     assert urls(award)["holder_pdf"] not in page and "Télécharger le PDF" not in page
     assert client.get(urls(award)["holder_pdf"]).status_code == 404
     assert client.get(urls(award)["holder_json"]).status_code == 404
